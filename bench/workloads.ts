@@ -1,0 +1,55 @@
+// The benchmark workloads: which program runs over which generated log, how it is run (one-shot, tailing
+// daemon or idle daemon), and the issue's targets. Logs are generated once per (kind, lines) and reused.
+import { existsSync, mkdirSync, renameSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { generateApache, generateLatency, generateSessions, type Generator } from "./generators.js";
+import { generateSyslog } from "./syslog-generator.js";
+
+export type LogKind = "apache" | "syslog" | "latency" | "sessions";
+export type Mode = "one-shot" | "tail" | "idle";
+
+export interface Workload {
+  name: string;
+  /** File in bench/programs/. */
+  program: string;
+  log: LogKind;
+  mode: Mode;
+  /** One sentence for the report. */
+  about: string;
+}
+
+export const WORKLOADS: readonly Workload[] = [
+  { name: "apache", program: "apache.mtail", log: "apache", mode: "one-shot", about: "combined log, named captures, strptime, two counters by method/version/status" },
+  { name: "linecount", program: "linecount.mtail", log: "apache", mode: "one-shot", about: "one counter per line (read-and-split floor)" },
+  { name: "histogram", program: "histogram.mtail", log: "latency", mode: "one-shot", about: "float latency into a 10-bucket histogram by handler" },
+  { name: "many-rules", program: "many-rules.mtail", log: "syslog", mode: "one-shot", about: "42 independent syslog rules, each strptime + regex" },
+  { name: "high-cardinality", program: "high-cardinality.mtail", log: "sessions", mode: "one-shot", about: "counter by session id, 200,000 series" },
+  { name: "tail", program: "apache.mtail", log: "apache", mode: "tail", about: "daemon follows a file while the apache log is appended; time until /metrics shows every line" },
+  { name: "idle", program: "linecount.mtail", log: "apache", mode: "idle", about: "daemon following 200 idle files for 10 s: CPU use" },
+];
+
+const GENERATORS: Record<LogKind, { generate: Generator; seed: number }> = {
+  apache: { generate: generateApache, seed: 0x5eed0001 },
+  syslog: { generate: generateSyslog, seed: 0x5eed0002 },
+  latency: { generate: generateLatency, seed: 0x5eed0003 },
+  sessions: { generate: generateSessions, seed: 0x5eed0004 },
+};
+
+/** Bump when a generator's output changes, so stale cached logs are not reused. */
+const GENERATOR_VERSION = 1;
+
+/** Path of the log for `kind` with `lines` lines, generating it first when it is not cached in `outDir`. */
+export function ensureLog(outDir: string, kind: LogKind, lines: number, say: (s: string) => void): { path: string; bytes: number } {
+  mkdirSync(outDir, { recursive: true });
+  const path = join(outDir, `${kind}-${lines}-v${GENERATOR_VERSION}.log`);
+  if (!existsSync(path)) {
+    const started = Date.now();
+    const { generate, seed } = GENERATORS[kind];
+    // Write to a temporary name first: an interrupted run must not leave a truncated log that looks cached.
+    const partial = path + ".partial";
+    generate(partial, lines, seed);
+    renameSync(partial, path);
+    say(`generated ${path} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  }
+  return { path, bytes: statSync(path).size };
+}

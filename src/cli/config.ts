@@ -1,0 +1,98 @@
+// Reads the --config YAML file: keys are flag names, values are checked against the flag table, and errors name
+// the file, line, column and key (with the closest known key for a typo). Relative paths resolve from the file's folder.
+
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { LineCounter, isMap, isScalar, parseDocument, type Node } from "yaml";
+import { type FlagDef, type Options, closestFlag, findFlag } from "./flag-table.js";
+import { UsageError, convertValue } from "./flags.js";
+
+/** Flags holding paths: relative values in a config file are taken relative to the file, not the working directory. */
+const PATH_FLAGS = new Set(["progs", "logs", "unix_socket", "state_dir"]);
+
+/** Parses config text (already read) into the flags it sets. `file` is used in messages and to resolve paths. */
+export function parseConfig(text: string, file: string): Partial<Options> {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const at = (node: Node | null | undefined): string => {
+    const offset = node?.range?.[0];
+    if (offset === undefined) return file;
+    const p = lines.linePos(offset);
+    return `${file}:${p.line}:${p.col}`;
+  };
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const p = lines.linePos(e.pos[0]);
+    const loc = `${file}:${p.line}:${p.col}`;
+    throw new UsageError(`${loc}: invalid YAML: ${e.message.split("\n")[0]}`);
+  }
+  const set: Record<string, unknown> = {};
+  if (doc.contents === null) return set; // An empty file sets nothing.
+  if (!isMap(doc.contents)) {
+    throw new UsageError(`${at(doc.contents)}: the config file must be a mapping of flag names to values, like "progs: programs".`);
+  }
+  const dir = path.dirname(path.resolve(file));
+  for (const pair of doc.contents.items) {
+    const keyNode = pair.key as Node;
+    const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
+    const flag = findFlag(key);
+    if (flag === undefined || key === "config" || key === "help" || key === "version") {
+      const near = flag === undefined ? closestFlag(key) : undefined;
+      const why = flag === undefined ? "unknown key" : "key not allowed in a config file";
+      throw new UsageError(`${at(keyNode)}: ${why} "${key}".${near ? ` Did you mean "${near}"?` : ""}`);
+    }
+    const valueNode = pair.value as Node | null;
+    const js: unknown = valueNode === null ? null : valueNode.toJSON();
+    let value = convertYamlValue(flag, js, `${at(valueNode ?? keyNode)}: key "${key}"`);
+    if (PATH_FLAGS.has(key)) value = resolvePaths(value as string | string[], dir);
+    set[key] = value;
+  }
+  return set as Partial<Options>;
+}
+
+/** Reads and parses a config file. */
+export async function loadConfigFile(file: string): Promise<Partial<Options>> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    throw new UsageError(`Cannot read config file ${file}: ${(err as Error).message}`);
+  }
+  return parseConfig(text, file);
+}
+
+function convertYamlValue(flag: FlagDef, v: unknown, where: string): unknown {
+  const wrongType = (expected: string): UsageError =>
+    new UsageError(`${where} must be ${expected}, not ${describe(v)}.`);
+  switch (flag.type) {
+    case "bool":
+      if (typeof v !== "boolean") throw wrongType("true or false");
+      return v;
+    case "int":
+      if (typeof v === "number" && Number.isInteger(v)) return v;
+      if (typeof v === "string" && /^\d+$/.test(v)) return Number(v);
+      throw wrongType("an integer");
+    case "duration":
+      if (typeof v !== "string") throw wrongType('a duration string such as "30s", "1m" or "250ms"');
+      return convertValue(flag, v, where);
+    case "list":
+      if (typeof v === "string") return convertValue(flag, v, where);
+      if (Array.isArray(v) && v.every((x) => typeof x === "string")) return v.filter((x) => x !== "");
+      throw wrongType("a list of strings (or one comma-separated string)");
+    case "string":
+      if (typeof v !== "string") throw wrongType("a string");
+      return v;
+  }
+}
+
+function describe(v: unknown): string {
+  if (v === null) return "empty";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  return `${typeof v} ${JSON.stringify(v)}`;
+}
+
+function resolvePaths(v: string | string[], dir: string): string | string[] {
+  const one = (p: string): string => (p === "" || path.isAbsolute(p) ? p : path.join(dir, p));
+  return Array.isArray(v) ? v.map(one) : one(v);
+}

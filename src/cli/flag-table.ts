@@ -1,0 +1,199 @@
+// The one table of logtally's flags: it drives argv parsing (flags.ts), YAML validation (config.ts) and --help.
+// Names follow mtail's so existing service files keep working; mtail-only flags with no meaning here are accepted
+// and ignored (group "compat") rather than rejected.
+
+/** How a flag's value is written and stored. Durations are stored in milliseconds. */
+export type FlagType = "string" | "bool" | "int" | "duration" | "list";
+
+/** One flag: its name (as on the command line and as a YAML key), type, default and help text. */
+export interface FlagDef {
+  readonly name: string;
+  readonly type: FlagType;
+  readonly default: string | boolean | number | readonly string[];
+  readonly description: string;
+  /** Allowed values for a string flag, checked after parsing. */
+  readonly choices?: readonly string[];
+  /** "compat": accepted for mtail compatibility, no effect. */
+  readonly group?: "main" | "daemon" | "push" | "compat";
+}
+
+const MS = 1;
+const S = 1000 * MS;
+const M = 60 * S;
+const H = 60 * M;
+
+/** Every flag logtally accepts, in the order --help lists them. */
+export const FLAGS = [
+  // What to run.
+  { name: "config", type: "string", default: "", group: "main",
+    description: "YAML file setting any of these flags (keys are flag names); flags on the command line override it." },
+  { name: "progs", type: "string", default: "", group: "main",
+    description: "Directory of *.mtail programs to load (or a single program file)." },
+  { name: "logs", type: "list", default: [], group: "main",
+    description: "Log files to read, separated by commas; may be given several times. Globs such as /var/log/*.log are expanded." },
+  { name: "one_shot", type: "bool", default: false, group: "main",
+    description: "Compile the programs, read the logs from start to end, print the metrics and exit." },
+  { name: "one_shot_format", type: "string", default: "json", group: "main", choices: ["json", "prometheus"],
+    description: "Output format of --one_shot: json or prometheus." },
+  { name: "compile_only", type: "bool", default: false, group: "main",
+    description: "Compile the programs, report any errors and exit (non-zero if a program fails)." },
+  { name: "dump_js", type: "bool", default: false, group: "main",
+    description: "Print the JavaScript generated for each program to stdout (for debugging)." },
+  { name: "emit_prog_label", type: "bool", default: true, group: "main",
+    description: "Add a prog=\"file.mtail\" label to every exported series." },
+  { name: "emit_metric_timestamp", type: "bool", default: false, group: "main",
+    description: "Export each series with the timestamp of its last update." },
+  { name: "override_timezone", type: "string", default: "", group: "main",
+    description: "Time zone (IANA name, e.g. Europe/Paris) used by strptime for timestamps without one, instead of UTC." },
+  { name: "syslog_use_current_year", type: "bool", default: true, group: "main",
+    description: "Give yearless timestamps (syslog's \"Jan _2 15:04:05\") the current year." },
+  { name: "vm_logs_runtime_errors", type: "bool", default: true, group: "main",
+    description: "Log program runtime errors (rate-limited); they are always counted and shown on the status page." },
+  // Daemon.
+  { name: "address", type: "string", default: "", group: "daemon",
+    description: "Host or IP address for the HTTP listener (empty: all interfaces)." },
+  { name: "port", type: "int", default: 3903, group: "daemon",
+    description: "HTTP port for /metrics, /json, the status page and health checks." },
+  { name: "unix_socket", type: "string", default: "", group: "daemon",
+    description: "Serve HTTP on this UNIX socket path instead of a TCP port." },
+  { name: "log_level", type: "string", default: "info", group: "daemon",
+    choices: ["trace", "debug", "info", "warn", "error", "fatal", "silent"],
+    description: "Level of logtally's own JSON logs on stderr." },
+  { name: "poll_interval", type: "duration", default: 250 * MS, group: "daemon",
+    description: "How often each log file is checked for new data." },
+  { name: "poll_log_interval", type: "duration", default: 250 * MS, group: "daemon",
+    description: "How often the --logs patterns are expanded to find new files." },
+  { name: "expired_metrics_gc_interval", type: "duration", default: 1 * H, group: "daemon",
+    description: "How often expired (`del ... after`) and over-limit label sets are removed." },
+  { name: "stale_log_gc_interval", type: "duration", default: 1 * H, group: "daemon",
+    description: "How often log files that have disappeared are forgotten." },
+  { name: "state_dir", type: "string", default: "", group: "daemon",
+    description: "Directory where read positions are saved (periodically and on exit) and restored at start; empty: none." },
+  { name: "ignore_filename_regex_pattern", type: "string", default: "", group: "daemon",
+    description: "Log files whose name matches this regular expression are not read." },
+  // Push exporters.
+  { name: "metric_push_interval", type: "duration", default: 1 * M, group: "push",
+    description: "Interval between pushes to statsd and graphite." },
+  { name: "metric_push_write_deadline", type: "duration", default: 10 * S, group: "push",
+    description: "Longest a push may take before it is abandoned." },
+  { name: "statsd_hostport", type: "string", default: "", group: "push",
+    description: "host:port of a statsd server to push metrics to over UDP." },
+  { name: "statsd_prefix", type: "string", default: "", group: "push",
+    description: "Prefix for statsd metric names." },
+  { name: "statsd_tags", type: "bool", default: false, group: "push",
+    description: "Send labels as DogStatsD tags (|#key:value) instead of folding them into the name." },
+  { name: "graphite_host_port", type: "string", default: "", group: "push",
+    description: "host:port of a graphite carbon server to push metrics to (plaintext over TCP)." },
+  { name: "graphite_prefix", type: "string", default: "", group: "push",
+    description: "Prefix for graphite metric paths." },
+  { name: "help", type: "bool", default: false, group: "main", description: "Print this help and exit." },
+  { name: "version", type: "bool", default: false, group: "main", description: "Print the version and exit." },
+  // Accepted so mtail command lines keep working; logtally's logging is pino JSON on stderr.
+  { name: "logtostderr", type: "bool", default: false, group: "compat", description: "mtail compatibility; no effect." },
+  { name: "alsologtostderr", type: "bool", default: false, group: "compat", description: "mtail compatibility; no effect." },
+  { name: "log_dir", type: "string", default: "", group: "compat", description: "mtail compatibility; no effect." },
+  { name: "v", type: "string", default: "", group: "compat", description: "mtail compatibility; no effect (use --log_level)." },
+  { name: "vmodule", type: "string", default: "", group: "compat", description: "mtail compatibility; no effect." },
+  { name: "stderrthreshold", type: "string", default: "", group: "compat", description: "mtail compatibility; no effect." },
+  { name: "disable_fsnotify", type: "bool", default: true, group: "compat", description: "mtail compatibility; no effect." },
+  { name: "max_regexp_length", type: "int", default: 1024, group: "main",
+    description: "Longest regular expression a program may contain (mtail's limit)." },
+  { name: "max_recursion_depth", type: "int", default: 100, group: "compat", description: "mtail compatibility; no effect." },
+] as const satisfies readonly FlagDef[];
+
+type Flag = (typeof FLAGS)[number];
+type ValueOf<T extends FlagType> = T extends "bool" ? boolean
+  : T extends "int" | "duration" ? number
+  : T extends "list" ? string[]
+  : string;
+
+/** Every flag's value after defaults, the config file and argv are merged. Durations are in milliseconds. */
+export type Options = { [F in Flag as F["name"]]: ValueOf<F["type"]> };
+
+/** A flag name. */
+export type FlagName = keyof Options;
+
+const BY_NAME: ReadonlyMap<string, FlagDef> = new Map(FLAGS.map((f) => [f.name, f as FlagDef]));
+
+/** Looks a flag up by name. */
+export function findFlag(name: string): FlagDef | undefined {
+  return BY_NAME.get(name);
+}
+
+/** The options with every flag at its default. */
+export function defaultOptions(): Options {
+  const o: Record<string, unknown> = {};
+  for (const f of FLAGS) o[f.name] = Array.isArray(f.default) ? [...f.default] : f.default;
+  return o as Options;
+}
+
+/** The known flag name closest to `name` (for "did you mean" hints), or undefined when none is close. */
+export function closestFlag(name: string): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  const wanted = name.replace(/-/g, "_").toLowerCase();
+  for (const f of FLAGS) {
+    const d = editDistance(wanted, f.name);
+    if (d < bestD) {
+      bestD = d;
+      best = f.name;
+    }
+  }
+  // Allow about a third of the name to differ, so "prog" -> "progs" but "zzz" suggests nothing.
+  return bestD <= Math.max(2, Math.floor(wanted.length / 3)) ? best : undefined;
+}
+
+/** Edit distance counting a swap of two neighbouring letters as one edit ("prot" is one edit from "port"). */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 0; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, "µs": 1e-3, "μs": 1e-3, ms: 1, s: S, m: M, h: H };
+
+/**
+ * Parses a Go duration ("250ms", "1m", "1h0m0s", "1.5h") into milliseconds, as Go's time.ParseDuration reads
+ * it; returns undefined when the text is not one. A bare "0" is allowed, as in Go.
+ */
+export function parseDuration(text: string): number | undefined {
+  const s = text.trim();
+  if (s === "0") return 0;
+  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/y;
+  let i = 0;
+  let sign = 1;
+  if (s[0] === "-" || s[0] === "+") {
+    sign = s[0] === "-" ? -1 : 1;
+    i = 1;
+  }
+  if (i >= s.length) return undefined;
+  let total = 0;
+  while (i < s.length) {
+    re.lastIndex = i;
+    const m = re.exec(s);
+    if (m === null) return undefined;
+    total += Number(m[1]) * UNIT_MS[m[2]!]!;
+    i = re.lastIndex;
+  }
+  return sign * total;
+}
+
+/** Formats milliseconds the way Go prints a duration ("250ms", "1m0s", "1h0m0s"), for --help. */
+export function formatDuration(ms: number): string {
+  if (ms === 0) return "0s";
+  if (ms < S) return `${ms}ms`;
+  const h = Math.floor(ms / H);
+  const m = Math.floor((ms % H) / M);
+  const s = (ms % M) / S;
+  if (h > 0) return `${h}h${m}m${s}s`;
+  if (m > 0) return `${m}m${s}s`;
+  return `${s}s`;
+}

@@ -1,0 +1,68 @@
+// logtally's command: argv (and --config) -> options -> --help, --compile_only, --one_shot or the daemon.
+// Returns the exit code instead of exiting, so it is tested in-process with its own streams.
+
+import { readFileSync } from "node:fs";
+import type { Writable } from "node:stream";
+import type { Options } from "./flag-table.js";
+import { UsageError, renderHelp } from "./flags.js";
+import { resolveOptions } from "./options.js";
+import { runCompileOnly, runOneShot } from "../daemon/one-shot.js";
+import { runDaemon } from "../daemon/run.js";
+
+/** The streams and environment main works with (process.* in bin/logtally.js, buffers in tests). */
+export interface CliIo {
+  stdout: Writable;
+  stderr: Writable;
+  env: NodeJS.ProcessEnv;
+  /** Resolves when the daemon should stop; default: SIGTERM or SIGINT. Tests pass their own. */
+  stopSignal?: Promise<unknown>;
+}
+
+/** Exit codes: 0 success, 1 a program or log failed, 2 a usage mistake (as Go's flag package uses). */
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+/** Runs logtally with `argv` (without node and script) and resolves to the process exit code. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  let options: Options;
+  try {
+    options = await resolveOptions(argv);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`logtally: ${err.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw err;
+  }
+  if (options.help) {
+    io.stdout.write(renderHelp(version()));
+    return EXIT_OK;
+  }
+  if (options.version) {
+    io.stdout.write(`logtally ${version()} (node ${process.version})\n`);
+    return EXIT_OK;
+  }
+  if (options.progs === "") {
+    io.stderr.write("logtally: no programs given; use --progs DIR (a folder of *.mtail files) or set progs in --config.\n");
+    return EXIT_USAGE;
+  }
+  if (options.compile_only) return runCompileOnly(options, io);
+  if (options.one_shot) return runOneShot(options, io);
+  return runDaemon(options, io, version());
+}
+
+let cachedVersion: string | undefined;
+
+/** The version from package.json (dist/src/cli/main.js sits three folders below it). */
+export function version(): string {
+  if (cachedVersion === undefined) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version?: string };
+      cachedVersion = pkg.version ?? "unknown";
+    } catch {
+      cachedVersion = "unknown";
+    }
+  }
+  return cachedVersion;
+}

@@ -1,0 +1,274 @@
+// The mtail program tree produced by grammar/mtail.peggy and annotated by the check passes.
+// Node kinds follow mtail's vocabulary (CondStmt, VarDecl, CaprefTerm, ...) so mtail users recognise them.
+
+import type { AnyType as Type } from "./types.js";
+
+/** A source range: 1-based line and columns, end column inclusive (as mtail prints positions). */
+export interface Pos {
+  line: number;
+  col: number;
+  endLine: number;
+  endCol: number;
+}
+
+export type MetricKindName = "counter" | "gauge" | "timer" | "text" | "histogram";
+
+export interface StmtList {
+  kind: "StmtList";
+  body: Stmt[];
+  pos: Pos;
+}
+
+export interface VarDecl {
+  kind: "VarDecl";
+  metricKind: MetricKindName;
+  hidden: boolean;
+  name: string;
+  exportedName: string | null;
+  keys: string[];
+  buckets: number[] | null;
+  limit: number;
+  pos: Pos;
+  /** Set by the checker: the metric's symbol. */
+  symbol?: MetricSymbol;
+}
+
+export interface CondStmt {
+  kind: "CondStmt";
+  /** null for `otherwise`. */
+  cond: Expr | null;
+  otherwise: boolean;
+  truth: StmtList;
+  else: StmtList | null;
+  pos: Pos;
+}
+
+export interface ExprStmt {
+  kind: "ExprStmt";
+  expr: Expr;
+  pos: Pos;
+}
+
+export interface PatternFragment {
+  kind: "PatternFragment";
+  name: string;
+  namePos: Pos;
+  expr: PatternExpr;
+  pos: Pos;
+}
+
+export interface DecoDecl {
+  kind: "DecoDecl";
+  name: string;
+  block: StmtList;
+  pos: Pos;
+}
+
+export interface DecoStmt {
+  kind: "DecoStmt";
+  name: string;
+  block: StmtList;
+  pos: Pos;
+  /** Set by the decorator expansion: the decorator's body with `next` replaced by this block. */
+  expanded?: StmtList;
+}
+
+export interface DelStmt {
+  kind: "DelStmt";
+  target: Expr;
+  expiryMs: number | null;
+  expiryPos: Pos | null;
+  pos: Pos;
+}
+
+export interface NextStmt {
+  kind: "NextStmt";
+  pos: Pos;
+  /** Set by the decorator expansion: the decorated block this `next` stands for. */
+  block?: StmtList;
+}
+
+export interface StopStmt {
+  kind: "StopStmt";
+  pos: Pos;
+}
+
+export interface BeginStmt {
+  kind: "BeginStmt";
+  block: StmtList;
+  pos: Pos;
+}
+
+export interface LogFilterStmt {
+  kind: "LogFilterStmt";
+  globs: string[];
+  pos: Pos;
+}
+
+export type Stmt =
+  | VarDecl
+  | CondStmt
+  | ExprStmt
+  | PatternFragment
+  | DecoDecl
+  | DecoStmt
+  | DelStmt
+  | NextStmt
+  | StopStmt
+  | BeginStmt
+  | LogFilterStmt;
+
+export type BinaryOp =
+  | "=" | "+="
+  | "&&" | "||"
+  | "=~" | "!~"
+  | "&" | "|" | "^"
+  | "<" | ">" | "<=" | ">=" | "==" | "!="
+  | "<<" | ">>"
+  | "+" | "-" | "*" | "/" | "%" | "**";
+
+interface Typed {
+  /** Set by check-types. */
+  type?: Type;
+}
+
+export interface BinaryExpr extends Typed {
+  kind: "BinaryExpr";
+  op: BinaryOp;
+  lhs: Expr;
+  rhs: Expr;
+  pos: Pos;
+}
+
+export interface UnaryExpr extends Typed {
+  kind: "UnaryExpr";
+  /** `~` bitwise not, `!` logical not, `neg` unary minus, `++`/`--` postfix. */
+  op: "~" | "!" | "neg" | "++" | "--";
+  expr: Expr;
+  pos: Pos;
+}
+
+export interface IndexedExpr extends Typed {
+  kind: "IndexedExpr";
+  id: IdTerm;
+  index: Expr[];
+  pos: Pos;
+}
+
+export interface IdTerm extends Typed {
+  kind: "IdTerm";
+  name: string;
+  pos: Pos;
+  /** Set by check-symbols. */
+  symbol?: MetricSymbol | PatternSymbol;
+}
+
+export interface CaprefTerm extends Typed {
+  kind: "CaprefTerm";
+  name: string;
+  named: boolean;
+  pos: Pos;
+  /** Set by check-symbols. */
+  symbol?: CaprefSymbol;
+}
+
+export interface StringLit extends Typed {
+  kind: "StringLit";
+  text: string;
+  pos: Pos;
+}
+
+export interface IntLit extends Typed {
+  kind: "IntLit";
+  value: number;
+  text: string;
+  pos: Pos;
+}
+
+export interface FloatLit extends Typed {
+  kind: "FloatLit";
+  value: number;
+  text: string;
+  pos: Pos;
+}
+
+export interface PatternLit {
+  kind: "PatternLit";
+  pattern: string;
+  pos: Pos;
+}
+
+/** A regular expression made of literals and `const` fragments; `pattern` and `index` are set by check-symbols. */
+export interface PatternExpr extends Typed {
+  kind: "PatternExpr";
+  parts: (PatternLit | IdTerm)[];
+  pos: Pos;
+  pattern?: string;
+  /** Index of the compiled regex in the program's regex table. */
+  index?: number;
+  /** Capture group names by index (index 0 is the whole match); "" for unnamed groups. */
+  groupNames?: string[];
+}
+
+export interface BuiltinExpr extends Typed {
+  kind: "BuiltinExpr";
+  name: string;
+  args: Expr[];
+  pos: Pos;
+}
+
+/** Inserted by check-types where mtail converts implicitly (int to float, number to string, ...). */
+export interface ConvExpr extends Typed {
+  kind: "ConvExpr";
+  expr: Expr;
+  pos: Pos;
+}
+
+export type Expr =
+  | BinaryExpr
+  | UnaryExpr
+  | IndexedExpr
+  | IdTerm
+  | CaprefTerm
+  | StringLit
+  | IntLit
+  | FloatLit
+  | PatternExpr
+  | BuiltinExpr
+  | ConvExpr;
+
+/** A declared metric. */
+export interface MetricSymbol {
+  kind: "metric";
+  name: string;
+  decl: VarDecl;
+  used: boolean;
+  /** The value type, a type variable until inferred. */
+  type: Type;
+  /** Index of the metric handle in the program's metric table. */
+  index: number;
+}
+
+/** A `const` regular expression fragment. */
+export interface PatternSymbol {
+  kind: "pattern";
+  name: string;
+  decl: PatternFragment;
+  used: boolean;
+}
+
+/** A capture group of a regular expression visible in the current scope. */
+export interface CaprefSymbol {
+  kind: "capref";
+  name: string;
+  pattern: PatternExpr;
+  group: number;
+  type: Type;
+}
+
+export interface DecoSymbol {
+  kind: "decorator";
+  name: string;
+  decl: DecoDecl;
+  used: boolean;
+}

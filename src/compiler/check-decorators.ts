@@ -1,0 +1,78 @@
+// Pass 1: expands decorators. Each `@name { ... }` gets a private copy of `def name`'s body in which the single
+// `next` stands for the decorated block, so later passes and codegen see plain nested blocks (as mtail inlines
+// decorators). Reports unknown decorators, and `next` missing, repeated or outside a `def`.
+
+import type { DecoDecl, NextStmt, Stmt, StmtList } from "./ast.js";
+import type { DiagnosticList } from "./diagnostics.js";
+
+/** Expands every decoration in `root` in place; returns the declarations with whether each was used. */
+export function expandDecorators(root: StmtList, diags: DiagnosticList): Map<DecoDecl, boolean> {
+  const defs = new Map<string, DecoDecl>();
+  const used = new Map<DecoDecl, boolean>();
+
+  const countNext = (list: StmtList, found: NextStmt[]): void => {
+    for (const s of list.body) {
+      if (s.kind === "NextStmt") found.push(s);
+      else if (s.kind === "CondStmt") {
+        countNext(s.truth, found);
+        if (s.else !== null) countNext(s.else, found);
+      } else if (s.kind === "DecoStmt") countNext(s.block, found);
+    }
+  };
+
+  const walk = (list: StmtList, inDef: boolean): void => {
+    for (const s of list.body) visit(s, inDef);
+  };
+
+  const visit = (s: Stmt, inDef: boolean): void => {
+    switch (s.kind) {
+      case "DecoDecl": {
+        if (defs.has(s.name)) {
+          diags.add(s.pos, `Redeclaration of decorator \`@${s.name}' previously declared at line ${defs.get(s.name)?.pos.line}.`);
+          return;
+        }
+        const nexts: NextStmt[] = [];
+        countNext(s.block, nexts);
+        if (nexts.length === 0) {
+          diags.add(s.pos, `No \`next' statement found in decorator \`@${s.name}'.\n\tTry adding a \`next' statement inside the \`{}' block.`);
+        } else if (nexts.length > 1) {
+          diags.add((nexts[1] as NextStmt).pos, "Can't use `next' statement twice in a decorator.");
+        }
+        walk(s.block, true);
+        defs.set(s.name, s);
+        used.set(s, false);
+        return;
+      }
+      case "DecoStmt": {
+        walk(s.block, inDef);
+        const decl = defs.get(s.name);
+        if (decl === undefined) {
+          diags.add(s.pos, `Decorator \`@${s.name}' is not defined.\n\tTry adding a definition \`def ${s.name} {}' earlier in the program.`);
+          return;
+        }
+        used.set(decl, true);
+        const copy = structuredClone(decl.block) as StmtList;
+        const nexts: NextStmt[] = [];
+        countNext(copy, nexts);
+        if (nexts.length >= 1) (nexts[0] as NextStmt).block = s.block;
+        s.expanded = copy;
+        return;
+      }
+      case "NextStmt":
+        if (!inDef) diags.add(s.pos, "Can't use `next' outside of a decorator.");
+        return;
+      case "CondStmt":
+        walk(s.truth, inDef);
+        if (s.else !== null) walk(s.else, inDef);
+        return;
+      case "BeginStmt":
+        walk(s.block, inDef);
+        return;
+      default:
+        return;
+    }
+  };
+
+  walk(root, false);
+  return used;
+}

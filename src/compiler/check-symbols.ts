@@ -1,0 +1,300 @@
+// Pass 2: symbols and scopes. Declares metrics, `const` fragments and capture groups in nested scopes (a block
+// is a scope; a condition's captures are visible in its blocks and later in the same condition), resolves every
+// identifier and `$capture`, evaluates pattern concatenations into one regular expression each, and reports
+// undeclared and unused names with mtail's wording.
+
+import type {
+  CaprefSymbol, CaprefTerm, Expr, IdTerm, MetricSymbol, PatternExpr, PatternSymbol, Pos, Stmt,
+  StmtList, VarDecl,
+} from "./ast.js";
+import { inferCaptures } from "./capture-types.js";
+import type { DiagnosticList } from "./diagnostics.js";
+import { TypeVar, Type } from "./types.js";
+
+/** mtail's limit on a pattern's length. */
+const MAX_REGEX_LENGTH = 1024;
+
+class Scope {
+  readonly metrics = new Map<string, MetricSymbol>();
+  readonly patterns = new Map<string, PatternSymbol>();
+  readonly caprefs = new Map<string, CaprefSymbol>();
+  constructor(readonly parent: Scope | null) {}
+
+  lookupMetric(name: string): MetricSymbol | undefined {
+    for (let s: Scope | null = this; s !== null; s = s.parent) {
+      const m = s.metrics.get(name);
+      if (m !== undefined) return m;
+    }
+    return undefined;
+  }
+
+  lookupPattern(name: string): PatternSymbol | undefined {
+    for (let s: Scope | null = this; s !== null; s = s.parent) {
+      const p = s.patterns.get(name);
+      if (p !== undefined) return p;
+    }
+    return undefined;
+  }
+
+  lookupCapref(name: string): CaprefSymbol | undefined {
+    for (let s: Scope | null = this; s !== null; s = s.parent) {
+      const c = s.caprefs.get(name);
+      if (c !== undefined) return c;
+    }
+    return undefined;
+  }
+}
+
+/** What the symbol pass found: metrics in declaration order and every regular expression in program order. */
+export interface SymbolTable {
+  metrics: MetricSymbol[];
+  patterns: PatternExpr[];
+}
+
+function posString(p: Pos): string {
+  return `line ${p.line}, column ${p.col}`;
+}
+
+/** Resolves names in `root` (already decorator-expanded), annotating the AST in place. */
+export function checkSymbols(root: StmtList, diags: DiagnosticList): SymbolTable {
+  const table: SymbolTable = { metrics: [], patterns: [] };
+  const allPatterns: PatternSymbol[] = [];
+  let scope = new Scope(null);
+  let inBegin = false;
+
+  const block = (list: StmtList): void => {
+    scope = new Scope(scope);
+    for (const s of list.body) stmt(s);
+    scope = scope.parent as Scope;
+  };
+
+  // A name that refers to a `const` pattern is a pattern; `+` between patterns is concatenation.
+  const isPatternName = (e: Expr): boolean =>
+    e.kind === "IdTerm" && scope.lookupMetric(e.name) === undefined && scope.lookupPattern(e.name) !== undefined;
+
+  const asPattern = (e: Expr): PatternExpr | null => {
+    if (e.kind === "PatternExpr") return e;
+    if (isPatternName(e)) return { kind: "PatternExpr", parts: [e as IdTerm], pos: e.pos };
+    if (e.kind === "BinaryExpr" && e.op === "+") {
+      const l = asPattern(e.lhs);
+      const r = l === null ? null : asPattern(e.rhs);
+      if (l !== null && r !== null) return { kind: "PatternExpr", parts: [...l.parts, ...r.parts], pos: e.pos };
+    }
+    return null;
+  };
+
+  /** Rewrites pattern-valued subexpressions into PatternExprs, then resolves names. Returns the new node. */
+  const expr = (e: Expr): Expr => {
+    const p = e.kind === "BinaryExpr" || e.kind === "IdTerm" ? asPattern(e) : null;
+    if (p !== null) {
+      pattern(p);
+      return p;
+    }
+    switch (e.kind) {
+      case "BinaryExpr":
+        e.lhs = expr(e.lhs);
+        // A string on the right of `=~` is a constant pattern, as in mtail.
+        if ((e.op === "=~" || e.op === "!~") && e.rhs.kind === "StringLit") {
+          e.rhs = { kind: "PatternExpr", parts: [{ kind: "PatternLit", pattern: e.rhs.text, pos: e.rhs.pos }], pos: e.rhs.pos };
+        }
+        e.rhs = expr(e.rhs);
+        return e;
+      case "UnaryExpr":
+        e.expr = expr(e.expr);
+        return e;
+      case "ConvExpr":
+        e.expr = expr(e.expr);
+        return e;
+      case "IndexedExpr":
+        e.index = e.index.map(expr);
+        identifier(e.id);
+        return e;
+      case "IdTerm":
+        identifier(e);
+        return e;
+      case "CaprefTerm":
+        capref(e);
+        return e;
+      case "BuiltinExpr":
+        e.args = e.args.map(expr);
+        if (e.name === "defined" && (e.args.length !== 1 || e.args[0]?.kind !== "CaprefTerm")) {
+          diags.add(e.pos, "defined() takes one capture group reference, like `defined($name)'.");
+        }
+        return e;
+      case "PatternExpr":
+        pattern(e);
+        return e;
+      default:
+        return e;
+    }
+  };
+
+  const identifier = (id: IdTerm): void => {
+    const m = scope.lookupMetric(id.name);
+    if (m !== undefined) {
+      m.used = true;
+      id.symbol = m;
+      return;
+    }
+    const p = scope.lookupPattern(id.name);
+    if (p !== undefined) {
+      p.used = true;
+      id.symbol = p;
+      return;
+    }
+    const hint = id.name === id.name.toUpperCase()
+      ? `Try adding \`const ${id.name} /.../' earlier in the program.`
+      : `Try adding \`counter ${id.name}' to the top of the program.`;
+    diags.add(id.pos, `Identifier \`${id.name}' not declared.\n\t${hint}`);
+  };
+
+  const capref = (c: CaprefTerm): void => {
+    if (inBegin) {
+      diags.add(c.pos, `Capture group \`$${c.name}' can't be used in a \`begin' block: no line has been matched yet.`);
+      return;
+    }
+    const sym = scope.lookupCapref(c.name);
+    if (sym === undefined) {
+      const hint = c.named
+        ? `Try using \`(?P<${c.name}>...)' to name the capture group.`
+        : `Check that there are at least ${c.name} pairs of parentheses.`;
+      diags.add(c.pos, `Capture group \`$${c.name}' was not defined by a regular expression visible to this scope.\n\t${hint}`);
+      return;
+    }
+    c.symbol = sym;
+  };
+
+  /** Evaluates a pattern's parts into its regular expression text; "" if a part could not be resolved. */
+  const evaluate = (p: PatternExpr): string | null => {
+    let text = "";
+    for (const part of p.parts) {
+      if (part.kind === "PatternLit") {
+        text += part.pattern;
+        continue;
+      }
+      const sym = scope.lookupPattern(part.name);
+      if (sym === undefined) {
+        if (scope.lookupMetric(part.name) !== undefined) {
+          diags.add(part.pos, `Can't append variable \`${part.name}' to this pattern.\n\tTry using a \`const'-defined pattern fragment.`);
+        } else {
+          diags.add(part.pos, `Identifier \`${part.name}' not declared.\n\tTry adding \`const ${part.name} /.../' earlier in the program.`);
+        }
+        return null;
+      }
+      sym.used = true;
+      part.symbol = sym;
+      const fragment = sym.decl.expr.pattern;
+      if (fragment === undefined) return null;
+      text += fragment;
+    }
+    return text;
+  };
+
+  const pattern = (p: PatternExpr): void => {
+    if (p.pattern !== undefined) return;
+    const text = evaluate(p);
+    if (text === null) return;
+    p.pattern = text;
+    if (text.length > MAX_REGEX_LENGTH) {
+      diags.add(p.pos, `Exceeded maximum regular expression pattern length of ${MAX_REGEX_LENGTH} bytes with ${text.length}.\n\tExcessively long patterns are likely to cause compilation and runtime performance problems.`);
+      return;
+    }
+    if (inBegin) {
+      diags.add(p.pos, "Pattern matching is not supported in a `begin' block: no line has been read yet.");
+      return;
+    }
+    p.index = table.patterns.length;
+    table.patterns.push(p);
+    const info = inferCaptures(text);
+    p.groupNames = info.names;
+    for (let i = 0; i < info.names.length; i++) {
+      const sym: CaprefSymbol = { kind: "capref", name: String(i), pattern: p, group: i, type: info.types[i] ?? Type.String };
+      if (scope.caprefs.has(sym.name) && i > 0) {
+        diags.add(p.pos, `Redeclaration of capture group \`${sym.name}' previously declared at ${posString(scope.caprefs.get(sym.name)?.pattern.pos as Pos)}.`);
+      }
+      scope.caprefs.set(sym.name, sym);
+      const name = info.names[i];
+      if (name !== undefined && name !== "") {
+        if (scope.caprefs.has(name) && scope.caprefs.get(name)?.pattern !== p) {
+          diags.add(p.pos, `Redeclaration of capture group \`${name}' previously declared at ${posString(scope.caprefs.get(name)?.pattern.pos as Pos)}.`);
+        }
+        scope.caprefs.set(name, sym);
+      }
+    }
+  };
+
+  const declare = (d: VarDecl): void => {
+    if (scope.metrics.has(d.name)) {
+      diags.add(d.pos, `Redeclaration of metric \`${d.name}' previously declared at ${posString(scope.metrics.get(d.name)?.decl.pos as Pos)}.`);
+      return;
+    }
+    if (inBegin) diags.add(d.pos, "Metrics can't be declared in a `begin' block; declare them at the top of the program.");
+    if (d.buckets !== null && d.metricKind !== "histogram") {
+      diags.add(d.pos, `Can't specify buckets for non-histogram metric \`${d.name}'.`);
+    }
+    const sym: MetricSymbol = {
+      kind: "metric", name: d.name, decl: d, used: false,
+      type: d.metricKind === "text" ? Type.String : new TypeVar(), index: table.metrics.length,
+    };
+    d.symbol = sym;
+    scope.metrics.set(d.name, sym);
+    table.metrics.push(sym);
+  };
+
+  const stmt = (s: Stmt): void => {
+    switch (s.kind) {
+      case "VarDecl":
+        declare(s);
+        return;
+      case "PatternFragment": {
+        if (scope.lookupPattern(s.name) !== undefined && scope.patterns.has(s.name)) {
+          diags.add(s.namePos, `Redefinition of pattern constant \`${s.name}' previously defined at ${posString(scope.patterns.get(s.name)?.decl.namePos as Pos)}.`);
+          return;
+        }
+        const text = evaluate(s.expr);
+        if (text !== null) s.expr.pattern = text;
+        const sym: PatternSymbol = { kind: "pattern", name: s.name, decl: s, used: false };
+        scope.patterns.set(s.name, sym);
+        allPatterns.push(sym);
+        return;
+      }
+      case "CondStmt": {
+        scope = new Scope(scope);
+        if (s.cond !== null) s.cond = expr(s.cond);
+        block(s.truth);
+        if (s.else !== null) block(s.else);
+        scope = scope.parent as Scope;
+        return;
+      }
+      case "ExprStmt":
+        s.expr = expr(s.expr);
+        return;
+      case "DelStmt":
+        s.target = expr(s.target);
+        return;
+      case "DecoStmt":
+        if (s.expanded !== undefined) block(s.expanded);
+        return;
+      case "NextStmt":
+        if (s.block !== undefined) block(s.block);
+        return;
+      case "BeginStmt":
+        inBegin = true;
+        block(s.block);
+        inBegin = false;
+        return;
+      default:
+        return;
+    }
+  };
+
+  for (const s of root.body) stmt(s);
+
+  for (const m of table.metrics) {
+    if (!m.used) diags.add(m.decl.pos, `Declaration of variable \`${m.name}' here is never used.`);
+  }
+  for (const p of allPatterns) {
+    if (!p.used) diags.add(p.decl.namePos, `Declaration of named pattern constant \`${p.name}' here is never used.`);
+  }
+  return table;
+}

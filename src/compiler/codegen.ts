@@ -1,0 +1,474 @@
+// Pass 4: generates one JavaScript function per program, called once per log line. Values follow mtail's VM:
+// each expression has a static runtime representation (Go int64, Go int, float64, string, bool), and typed
+// operations convert (or fail with a runtime error) exactly where mtail's typed opcodes would. User strings are
+// always emitted through JSON.stringify; regexes, metric handles and helpers arrive as `new Function` arguments.
+
+import type { BuiltinExpr, CondStmt, Expr, MetricSymbol, PatternExpr, Stmt, StmtList } from "./ast.js";
+import type { SymbolTable } from "./check-symbols.js";
+import { Type, concrete } from "./types.js";
+
+/** How a value is held at run time, as in mtail's VM stack: it decides which conversions fail. */
+type Repr = "i64" | "int" | "f64" | "str" | "bool" | "none";
+
+/** The generated program: source of a factory taking (H, M, R, K, onError) and returning the line function. */
+export interface GeneratedCode {
+  /** Body of the factory function: `return { line: function(line, filename) {...}, begin: function() {...} }`. */
+  source: string;
+  /** How many preallocated key arrays (argument K) the code indexes. */
+  keyArrays: number[];
+  /** Whether the program has a `begin` block. */
+  hasBegin: boolean;
+}
+
+const q = (s: string): string => JSON.stringify(s);
+
+/** Generates code for a checked program. */
+export function generate(root: StmtList, table: SymbolTable): GeneratedCode {
+  const keyArrays: number[] = [];
+  let tmp = 0;
+
+  const newTemp = (): string => `t${tmp++}`;
+
+  // Patterns known to have matched at the current point (inside a block guarded by them, or on the right of
+  // `&&`): their captures need no null check.
+  const known = new Map<number, number>();
+  const guaranteed = (e: Expr | null): number[] => {
+    if (e === null) return [];
+    if (e.kind === "PatternExpr") return e.index === undefined ? [] : [e.index];
+    if (e.kind === "BinaryExpr" && e.op === "&&") return [...guaranteed(e.lhs), ...guaranteed(e.rhs)];
+    if (e.kind === "BinaryExpr" && e.op === "=~") return guaranteed(e.rhs);
+    return [];
+  };
+  const withKnown = <T>(indices: number[], f: () => T): T => {
+    for (const i of indices) known.set(i, (known.get(i) ?? 0) + 1);
+    try {
+      return f();
+    } finally {
+      for (const i of indices) {
+        const n = (known.get(i) ?? 1) - 1;
+        if (n === 0) known.delete(i);
+        else known.set(i, n);
+      }
+    }
+  };
+  const hasOtherwise = (list: StmtList): boolean =>
+    list.body.some((st) =>
+      st.kind === "CondStmt" ? st.otherwise || hasOtherwise(st.truth) || (st.else !== null && hasOtherwise(st.else))
+      : st.kind === "DecoStmt" ? st.expanded !== undefined && hasOtherwise(st.expanded)
+      : st.kind === "NextStmt" ? st.block !== undefined && hasOtherwise(st.block)
+      : st.kind === "BeginStmt" ? hasOtherwise(st.block)
+      : false);
+  const usesOtherwiseAnywhere = hasOtherwise(root);
+
+  // ---- conversions between representations (mtail's PopInt / PopFloat / PopString) ----
+
+  const toInt = (code: string, r: Repr): string => {
+    switch (r) {
+      case "i64":
+      case "int":
+        return code;
+      case "str":
+        return `H.s2i(${code})`;
+      default:
+        return `H.badInt(${code})`;
+    }
+  };
+  const toFloat = (code: string, r: Repr): string => {
+    switch (r) {
+      case "f64":
+      case "int":
+        return code;
+      case "str":
+        return `H.s2f(${code})`;
+      default:
+        return `H.badFloat(${code})`;
+    }
+  };
+  const toStr = (code: string, r: Repr): string => {
+    switch (r) {
+      case "str":
+        return code;
+      case "f64":
+        return `H.fmtG(${code})`;
+      case "i64":
+      case "int":
+        return `("" + ${code})`;
+      default:
+        return `H.badString(${code})`;
+    }
+  };
+  /** mtail's typed conversion opcodes (I2f, S2f, S2i, F2s, I2s) from a static type to another. */
+  const convert = (code: string, r: Repr, from: Type | null, to: Type | null): [string, Repr] => {
+    if (from === to || to === null || from === null) return [code, r];
+    if (from === Type.Int && to === Type.Float) return [toInt(code, r), "f64"];
+    if (from === Type.String && to === Type.Float) return [`H.s2f(${toStr(code, r)})`, "f64"];
+    if (from === Type.String && to === Type.Int) return [`H.s2i(${toStr(code, r)})`, "i64"];
+    if (from === Type.Float && to === Type.String) return [`H.fmtg(${toFloat(code, r)})`, "str"];
+    if (from === Type.Int && to === Type.String) return [`("" + ${toInt(code, r)})`, "str"];
+    return [code, r];
+  };
+
+  const reprOfType = (t: Type | null): Repr => {
+    switch (t) {
+      case Type.Float:
+        return "f64";
+      case Type.String:
+        return "str";
+      case Type.Bool:
+        return "bool";
+      case Type.None:
+        return "none";
+      default:
+        return "i64";
+    }
+  };
+
+  const metricType = (m: MetricSymbol): Type | null => concrete(m.type);
+
+  const TIME = "(ts !== 0 ? ts : now !== 0 ? now : (now = Date.now()))";
+
+  /** Code for the datum an lvalue or rvalue names, resolving label values as mtail does. */
+  const datum = (e: Expr): string => {
+    if (e.kind === "IdTerm") {
+      const m = e.symbol as MetricSymbol;
+      return `m${m.index}.get0()`;
+    }
+    if (e.kind !== "IndexedExpr") throw new Error("internal: not a metric");
+    const m = e.id.symbol as MetricSymbol;
+    const keys = e.index.map((k) => labelValue(k));
+    if (keys.length === 1) return `m${m.index}.get1(${keys[0]})`;
+    if (keys.length === 2) return `m${m.index}.get2(${keys[0]}, ${keys[1]})`;
+    const k = keyArrays.length;
+    keyArrays.push(keys.length);
+    return `(${keys.map((c, i) => `k${k}[${i}] = ${c}`).join(", ")}, m${m.index}.getN(k${k}))`;
+  };
+
+  /** Label values are strings: numbers convert as mtail's I2s (%d) and F2s (%g). */
+  const labelValue = (k: Expr): string => {
+    const [code, r] = value(k);
+    const t = concrete(k.type);
+    if (t === Type.Float) return `H.fmtg(${toFloat(code, r)})`;
+    if (t === Type.Int) return `("" + ${toInt(code, r)})`;
+    return toStr(code, r);
+  };
+
+  const keyList = (e: Expr): string => {
+    if (e.kind !== "IndexedExpr") return "[]";
+    return `[${e.index.map(labelValue).join(", ")}]`;
+  };
+
+  const metricOf = (e: Expr): MetricSymbol =>
+    (e.kind === "IndexedExpr" ? e.id.symbol : e.kind === "IdTerm" ? e.symbol : undefined) as MetricSymbol;
+
+  const regex = (p: PatternExpr): string => `re${p.index}`;
+  const matchVar = (p: PatternExpr): string => `r${p.index}`;
+
+  /** A pattern used as a condition matches the whole input line. */
+  const matchLine = (p: PatternExpr): string => `((${matchVar(p)} = ${regex(p)}.exec(line)) !== null)`;
+
+  /** Truth of a value where mtail jumps on it (Jnm): a bool, or an int that is not zero; anything else is true. */
+  const truthy = (e: Expr, forOr: boolean): string => {
+    if (e.kind === "PatternExpr") return matchLine(e);
+    const [code, r] = value(e);
+    if (r === "bool") return code;
+    if (r === "i64") return `(${code} !== 0)`;
+    return forOr ? `(${code}, false)` : `(${code}, true)`;
+  };
+
+  const builtin = (e: BuiltinExpr): [string, Repr] => {
+    const args = e.args.map((a) => value(a));
+    const a0 = args[0] as [string, Repr];
+    const a1 = args[1] as [string, Repr];
+    const from = concrete(e.args[0]?.type);
+    switch (e.name) {
+      case "int":
+        if (from === Type.Int) return a0;
+        return convert(a0[0], a0[1], from, Type.Int);
+      case "float":
+        return convert(a0[0], a0[1], from, Type.Float);
+      case "string":
+        return convert(a0[0], a0[1], from, Type.String);
+      case "bool":
+        return a0;
+      case "timestamp":
+        return [`Math.floor((ts !== 0 ? ts : Date.now()) / 1000)`, "i64"];
+      case "len":
+        return [`H.len(${toStr(a0[0], a0[1])})`, "int"];
+      case "tolower":
+        return [`${toStr(a0[0], a0[1])}.toLowerCase()`, "str"];
+      case "getfilename":
+        return ["filename", "str"];
+      case "settime":
+        return [`(ts = H.settime(${a0[0]}, ${q(a0[1])}))`, "none"];
+      case "strptime":
+        return [`(ts = H.strptime(${toStr(a0[0], a0[1])}, ${toStr(a1[0], a1[1])}))`, "none"];
+      case "strtol":
+        return [`H.strtol(${toStr(a0[0], a0[1])}, ${toInt(a1[0], a1[1])})`, "i64"];
+      case "subst": {
+        const [repl, val] = [args[1] as [string, Repr], args[2] as [string, Repr]];
+        const first = e.args[0] as Expr;
+        if (first.kind === "PatternExpr") {
+          return [`H.rsubst(RG[${first.index}], ${toStr(repl[0], repl[1])}, ${toStr(val[0], val[1])})`, "str"];
+        }
+        return [`${toStr(val[0], val[1])}.replaceAll(${toStr(a0[0], a0[1])}, ${toStr(repl[0], repl[1])})`, "str"];
+      }
+      case "defined": {
+        const c = e.args[0];
+        if (c?.kind !== "CaprefTerm" || c.symbol === undefined) return ["false", "bool"];
+        const v = matchVar(c.symbol.pattern);
+        return [`(${v} !== null && ${v}[${c.symbol.group}] !== undefined)`, "bool"];
+      }
+      default:
+        throw new Error(`internal: builtin ${e.name}`);
+    }
+  };
+
+  /** Code and representation of an expression's value. */
+  const value = (e: Expr): [string, Repr] => {
+    switch (e.kind) {
+      case "IntLit":
+        return [String(e.value), "i64"];
+      case "FloatLit":
+        return [String(e.value), "f64"];
+      case "StringLit":
+        return [q(e.text), "str"];
+      case "PatternExpr":
+        return [matchLine(e), "bool"];
+      case "CaprefTerm": {
+        const s = e.symbol;
+        if (s === undefined) throw new Error("internal: unresolved capref");
+        const v = matchVar(s.pattern);
+        const text = known.has(s.pattern.index as number)
+          ? `(${v}[${s.group}] ?? "")`
+          : `(${v} !== null ? (${v}[${s.group}] ?? "") : H.noMatch(${q("$" + e.name)}))`;
+        const t = concrete(e.type);
+        if (t === Type.Int) return [`H.s2i(${text})`, "i64"];
+        if (t === Type.Float) return [`H.s2f(${text})`, "f64"];
+        return [text, "str"];
+      }
+      case "IdTerm":
+      case "IndexedExpr": {
+        const m = metricOf(e);
+        return [`${datum(e)}.value`, reprOfType(metricType(m))];
+      }
+      case "ConvExpr": {
+        const [code, r] = value(e.expr);
+        return convert(code, r, concrete(e.expr.type), concrete(e.type));
+      }
+      case "BuiltinExpr":
+        return builtin(e);
+      case "UnaryExpr": {
+        switch (e.op) {
+          case "++":
+          case "--":
+            return [`H.incGet(${datum(e.expr)}, ${e.op === "++" ? 1 : -1}, ${TIME})`, "i64"];
+          case "~": {
+            const [code, r] = value(e.expr);
+            return [`(-(${toInt(code, r)}) - 1)`, "i64"];
+          }
+          case "!":
+            return [`!${truthy(e.expr, false)}`, "bool"];
+          case "neg": {
+            const [code, r] = value(e.expr);
+            const t = concrete(e.type);
+            return t === Type.Float ? [`(-${toFloat(code, r)})`, "f64"] : [`(-${toInt(code, r)})`, "i64"];
+          }
+        }
+        throw new Error("internal: unary");
+      }
+      case "BinaryExpr":
+        return binary(e);
+    }
+  };
+
+  const binary = (e: Expr & { kind: "BinaryExpr" }): [string, Repr] => {
+    const op = e.op;
+    if (op === "&&") {
+      const l = truthy(e.lhs, false);
+      return [`(${l} && ${withKnown(guaranteed(e.lhs), () => truthy(e.rhs, false))})`, "bool"];
+    }
+    if (op === "||") return [`(${truthy(e.lhs, true)} || ${truthy(e.rhs, true)})`, "bool"];
+    if (op === "=~" || op === "!~") {
+      const p = e.rhs as PatternExpr;
+      const [code, r] = value(e.lhs);
+      const m = `((${matchVar(p)} = ${regex(p)}.exec(${toStr(code, r)})) ${op === "=~" ? "!==" : "==="} null)`;
+      return [m, "bool"];
+    }
+    if (op === "=" || op === "+=") return [assign(e), "none"];
+    const [lc, lr] = value(e.lhs);
+    const [rc, rr] = value(e.rhs);
+    const lt = concrete(e.lhs.type);
+    const rt = concrete(e.rhs.type);
+    const t = concrete(e.type);
+    switch (op) {
+      case "<": case ">": case "<=": case ">=": case "==": case "!=": {
+        const jsOp = op === "==" ? "===" : op === "!=" ? "!==" : op;
+        if (lt !== null && lt === rt) {
+          if (lt === Type.Int) return [`(${toInt(lc, lr)} ${jsOp} ${toInt(rc, rr)})`, "bool"];
+          if (lt === Type.Float) return [`(${toFloat(lc, lr)} ${jsOp} ${toFloat(rc, rr)})`, "bool"];
+          if (lt === Type.String) return [`(${toStr(lc, lr)} ${jsOp} ${toStr(rc, rr)})`, "bool"];
+        }
+        return [`(H.compare(${lc}, ${rc}) ${jsOp} 0)`, "bool"];
+      }
+      case "&": case "|": case "^": case "<<": case ">>": {
+        const name = { "&": "and", "|": "or", "^": "xor", "<<": "shl", ">>": "shr" }[op];
+        return [`H.${name}(${toInt(lc, lr)}, ${toInt(rc, rr)})`, "i64"];
+      }
+      default:
+        break;
+    }
+    // Arithmetic, typed by the operation's type as mtail picks its opcode.
+    if (t === Type.String) return [`(${toStr(lc, lr)} + ${toStr(rc, rr)})`, "str"];
+    if (t === Type.Float) {
+      const a = toFloat(lc, lr);
+      const b = toFloat(rc, rr);
+      switch (op) {
+        case "+": return [`(${a} + ${b})`, "f64"];
+        case "-": return [`(${a} - ${b})`, "f64"];
+        case "*": return [`(${a} * ${b})`, "f64"];
+        case "/": return [`(${a} / ${b})`, "f64"];
+        case "%": return [`(${a} % ${b})`, "f64"];
+        case "**": return [`Math.pow(${a}, ${b})`, "f64"];
+      }
+    }
+    const a = toInt(lc, lr);
+    const b = toInt(rc, rr);
+    switch (op) {
+      case "+": return [`(${a} + ${b})`, "i64"];
+      case "-": return [`(${a} - ${b})`, "i64"];
+      case "*": return [`(${a} * ${b})`, "i64"];
+      case "/": return [`H.idiv(${a}, ${b})`, "i64"];
+      case "%": return [`H.imod(${a}, ${b})`, "i64"];
+      case "**": return [`H.ipow(${a}, ${b})`, "i64"];
+    }
+    throw new Error(`internal: operator ${op}`);
+  };
+
+  /** `=` and `+=` on a metric: the datum is resolved (and created) before the value is computed, as in mtail. */
+  const assign = (e: Expr & { kind: "BinaryExpr" }): string => {
+    const m = metricOf(e.lhs);
+    const t = metricType(m) ?? Type.Int;
+    const d = datum(e.lhs);
+    const [code, r] = value(e.rhs);
+    if (e.op === "=") {
+      const v = t === Type.Float ? toFloat(code, r) : t === Type.String ? toStr(code, r) : toInt(code, r);
+      return `${d}.set(${v}, ${TIME})`;
+    }
+    if (t === Type.String) return `H.catAssign(${d}, ${toStr(code, r)}, ${TIME})`;
+    const v = t === Type.Float ? toFloat(code, r) : toInt(code, r);
+    return `${d}.add(${v}, ${TIME})`;
+  };
+
+  // ---- statements ----
+
+  const lines: string[] = [];
+  let depth = 2;
+  const emit = (s: string): void => {
+    lines.push("  ".repeat(depth) + s);
+  };
+
+  const cond = (s: CondStmt): void => {
+    const test = s.cond === null ? "!matched" : truthy(s.cond, false);
+    emit(`if (${test}) {`);
+    depth++;
+    // mtail's `matched` flag, read only by `otherwise`: cleared for the block, set after it.
+    if (usesOtherwiseAnywhere) emit("matched = false;");
+    withKnown(guaranteed(s.cond), () => block(s.truth));
+    if (usesOtherwiseAnywhere) emit("matched = true;");
+    depth--;
+    if (s.else !== null) {
+      emit("} else {");
+      depth++;
+      block(s.else);
+      depth--;
+    }
+    emit("}");
+  };
+
+  const stmt = (s: Stmt): void => {
+    switch (s.kind) {
+      case "CondStmt":
+        cond(s);
+        return;
+      case "ExprStmt": {
+        const e = s.expr;
+        if (e.kind === "UnaryExpr" && (e.op === "++" || e.op === "--")) {
+          emit(`${datum(e.expr)}.add(${e.op === "++" ? 1 : -1}, ${TIME});`);
+          return;
+        }
+        const [code] = value(e);
+        emit(`${code};`);
+        return;
+      }
+      case "DelStmt": {
+        const m = metricOf(s.target);
+        if (s.expiryMs !== null) {
+          emit(`H.expire(m${m.index}, ${keyList(s.target)}, ${s.expiryMs}, ${TIME});`);
+        } else {
+          emit(`H.del(m${m.index}, ${keyList(s.target)});`);
+        }
+        return;
+      }
+      case "StopStmt":
+        emit("return;");
+        return;
+      case "DecoStmt":
+        if (s.expanded !== undefined) block(s.expanded);
+        return;
+      case "NextStmt":
+        if (s.block !== undefined) block(s.block);
+        return;
+      default:
+        return;
+    }
+  };
+
+  const block = (list: StmtList): void => {
+    for (const s of list.body) stmt(s);
+  };
+
+  // The line function.
+  for (const s of root.body) {
+    if (s.kind !== "BeginStmt") stmt(s);
+  }
+  const lineBody = lines.splice(0);
+  // The begin function.
+  const begins = root.body.filter((s) => s.kind === "BeginStmt");
+  for (const b of begins) block(b.block);
+  const beginBody = lines.splice(0);
+
+  const regexVars = table.patterns.map((p) => `r${p.index} = null`);
+  const locals = ["ts = 0", "now = 0", "matched = false", ...regexVars];
+  const temps = Array.from({ length: tmp }, (_, i) => `t${i}`);
+  void newTemp;
+  if (!usesOtherwiseAnywhere) locals.splice(locals.indexOf("matched = false"), 1);
+  // Everything fixed at load time is bound once to a constant the line function closes over.
+  const constants = [
+    ...table.metrics.map((m) => `m${m.index} = M[${m.index}]`),
+    ...table.patterns.map((p) => `re${p.index} = R[${p.index}]`),
+    ...keyArrays.map((_, i) => `k${i} = K[${i}]`),
+  ];
+  const source = [
+    `"use strict";`,
+    ...(constants.length > 0 ? [`const ${constants.join(", ")};`] : []),
+    `function line(line, filename) {`,
+    `  let ${[...locals, ...temps].join(", ")};`,
+    `  try {`,
+    ...lineBody,
+    `  } catch (e) {`,
+    `    onError(e, line, filename);`,
+    `  }`,
+    `}`,
+    `function begin() {`,
+    `  const line = "", filename = "";`,
+    `  let ${locals.join(", ")};`,
+    `  try {`,
+    ...beginBody,
+    `  } catch (e) {`,
+    `    onError(e, line, filename);`,
+    `  }`,
+    `}`,
+    `return { line, begin };`,
+  ].join("\n");
+  return { source, keyArrays, hasBegin: begins.length > 0 };
+}

@@ -1,0 +1,199 @@
+// The compiler pipeline: parse -> expand decorators -> symbols -> regexes -> types -> generate JavaScript.
+// compile() returns a CompiledProgram (metric declarations + generated source, linked later by the runtime
+// with metric handles and helpers) or every diagnostic at once. Imports only metrics types and ./.
+import { setFlagsFromString } from "node:v8";
+import { basename } from "node:path";
+
+// V8's linear-time regexp engine takes over from a pattern that backtracks too much, so a crafted log line
+// cannot stall a program. It must be enabled before any RegExp from a user program is compiled.
+setFlagsFromString("--enable-experimental-regexp-engine-on-excessive-backtracks");
+
+import { Kind, ValueType, type MetricDeclaration } from "../metrics/types.js";
+import type { StmtList } from "./ast.js";
+import { expandDecorators } from "./check-decorators.js";
+import { checkSymbols } from "./check-symbols.js";
+import { checkTypes } from "./check-types.js";
+import { generate } from "./codegen.js";
+import { DiagnosticList, formatDiagnostics, formatPos, type Diagnostic } from "./diagnostics.js";
+import { parseProgram } from "./parse.js";
+import { translateRegex } from "./regex.js";
+import { Type, concrete } from "./types.js";
+
+/** Functions the generated code calls through `H`; the runtime provides them (see runtime/helpers.ts). */
+export interface ProgramHelpers {
+  s2i(s: string): number;
+  s2f(s: string): number;
+  badInt(v: unknown): never;
+  badFloat(v: unknown): never;
+  badString(v: unknown): never;
+  /** Go strconv.FormatFloat(f, 'G', -1, 64): a float popped as a string. */
+  fmtG(f: number): string;
+  /** Go fmt %g: F2s conversions and float label values. */
+  fmtg(f: number): string;
+  len(s: string): number;
+  settime(v: number, repr: string): number;
+  strptime(value: string, layout: string): number;
+  strtol(s: string, base: number): number;
+  rsubst(re: RegExp, repl: string, value: string): string;
+  noMatch(capref: string): never;
+  compare(a: unknown, b: unknown): number;
+  and(a: number, b: number): number;
+  or(a: number, b: number): number;
+  xor(a: number, b: number): number;
+  shl(a: number, b: number): number;
+  shr(a: number, b: number): number;
+  idiv(a: number, b: number): number;
+  imod(a: number, b: number): number;
+  ipow(a: number, b: number): number;
+  incGet(d: DatumHandle, by: number, tMs: number): number;
+  catAssign(d: DatumHandle, s: string, tMs: number): void;
+  del(m: MetricHandle, keys: string[]): void;
+  expire(m: MetricHandle, keys: string[], ttlMs: number, tMs: number): void;
+}
+
+/** The parts of a store datum the generated code touches. */
+export interface DatumHandle {
+  value: number | string;
+  set(v: number | string, tMs: number): void;
+  add(v: number, tMs: number): void;
+}
+
+/** The parts of a store metric the generated code touches. */
+export interface MetricHandle {
+  get0(): DatumHandle;
+  get1(a: string): DatumHandle;
+  get2(a: string, b: string): DatumHandle;
+  getN(values: readonly string[]): DatumHandle;
+  find(values: readonly string[]): DatumHandle | undefined;
+  deleteN(values: readonly string[]): void;
+  expire(d: never, ttlMs: number, nowMs?: number): void;
+}
+
+/** A program's per-line function and its begin block, bound to metrics and helpers. */
+export interface LinkedProgram {
+  line(text: string, filename: string): void;
+  begin(): void;
+}
+
+/** Receives a runtime error thrown inside a program, with the line it was processing. */
+export type RuntimeErrorHandler = (err: unknown, line: string, filename: string) => void;
+
+/** A compiled program, ready to be linked to the store by the runtime. */
+export interface CompiledProgram {
+  /** Program name (the file's base name, e.g. "apache.mtail"). */
+  readonly name: string;
+  /** Metrics in declaration order; link() takes their store handles in this order. */
+  readonly declarations: readonly MetricDeclaration[];
+  /** Indices of declarations mtail creates at load time (scalar counters start at 0, scalar histograms empty). */
+  readonly initialise: readonly number[];
+  /** The generated JavaScript (for --dump_js). */
+  readonly js: string;
+  /** Every regular expression, translated, in the order the code indexes them. */
+  readonly regexes: readonly RegExp[];
+  /** `log_filter` globs, or null when the program sees every file. */
+  readonly logFilter: readonly string[] | null;
+  /** Whether a `begin {}` block exists. */
+  readonly hasBegin: boolean;
+  /** Binds the generated code to metric handles (in declaration order) and helpers. */
+  link(metrics: readonly MetricHandle[], helpers: ProgramHelpers, onError: RuntimeErrorHandler): LinkedProgram;
+}
+
+export interface CompileOptions {
+  /** mtail's --max_regexp_length. */
+  maxRegexpLength?: number;
+}
+
+export type CompileResult = { program: CompiledProgram } | { diagnostics: string; errors: readonly Diagnostic[] };
+
+const KINDS: Record<string, Kind> = {
+  counter: Kind.Counter,
+  gauge: Kind.Gauge,
+  timer: Kind.Timer,
+  text: Kind.Text,
+  histogram: Kind.Histogram,
+};
+
+/** Compiles one program; `name` is its file name (its base name becomes the `prog` label). */
+export function compile(name: string, source: string, options: CompileOptions = {}): CompileResult {
+  const file = basename(name);
+  const diags = new DiagnosticList();
+  const fail = (): CompileResult => ({ diagnostics: formatDiagnostics(file, source, diags.items), errors: diags.items });
+
+  const parsed = parseProgram(source);
+  if ("error" in parsed) {
+    diags.add(parsed.error.pos, parsed.error.message);
+    return fail();
+  }
+  const root: StmtList = parsed.ast;
+  const decorators = expandDecorators(root, diags);
+  const table = checkSymbols(root, diags);
+  for (const [decl, used] of decorators) {
+    if (!used) diags.add(decl.pos, `Declaration of decorator \`${decl.name}' here is never used.`);
+  }
+
+  const regexes: RegExp[] = [];
+  for (const p of table.patterns) {
+    const t = translateRegex(p.pattern as string, { maxLength: options.maxRegexpLength });
+    if (!t.ok) {
+      diags.add(p.pos, `${t.error}`);
+      regexes.push(/(?:)/);
+      continue;
+    }
+    try {
+      regexes.push(new RegExp(t.source, t.flags));
+    } catch (e) {
+      diags.add(p.pos, `Can't compile regular expression /${p.pattern}/: ${(e as Error).message}.`);
+      regexes.push(/(?:)/);
+    }
+  }
+
+  checkTypes(root, diags);
+  if (diags.length > 0) return fail();
+
+  const code = generate(root, table);
+  const declarations: MetricDeclaration[] = [];
+  const initialise: number[] = [];
+  for (const m of table.metrics) {
+    const d = m.decl;
+    const t = concrete(m.type);
+    const type = t === Type.Float ? ValueType.Float : t === Type.String ? ValueType.String : ValueType.Int;
+    const kind = KINDS[d.metricKind] as Kind;
+    declarations.push({
+      name: d.exportedName ?? d.name,
+      program: file,
+      kind,
+      type,
+      keys: d.keys.slice(),
+      hidden: d.hidden,
+      limit: d.limit,
+      buckets: d.buckets === null ? [] : d.buckets.slice(),
+      source: formatPos(file, d.pos),
+    });
+    if (d.keys.length === 0 && (kind === Kind.Histogram || (kind === Kind.Counter && type !== ValueType.String))) {
+      initialise.push(declarations.length - 1);
+    }
+  }
+  const logFilter = root.body.flatMap((s) => (s.kind === "LogFilterStmt" ? s.globs : []));
+  const js = code.source;
+  const keyArrays = code.keyArrays;
+
+  const program: CompiledProgram = {
+    name: file,
+    declarations,
+    initialise,
+    js,
+    regexes,
+    logFilter: logFilter.length > 0 ? logFilter : null,
+    hasBegin: code.hasBegin,
+    link(metrics, helpers, onError) {
+      // Global twins of each regex, for subst(): replaceAll needs the `g` flag; the line regexes must not have it.
+      const globals = regexes.map((r) => new RegExp(r.source, r.flags + "g"));
+      const keys = keyArrays.map((n) => new Array<string>(n).fill(""));
+      const factory = new Function("H", "M", "R", "RG", "K", "onError", js) as (
+        h: ProgramHelpers, m: readonly MetricHandle[], r: readonly RegExp[], rg: readonly RegExp[], k: string[][], e: RuntimeErrorHandler,
+      ) => LinkedProgram;
+      return factory(helpers, metrics, regexes, globals, keys, onError);
+    },
+  };
+  return { program };
+}

@@ -1,0 +1,51 @@
+// Compile errors for people: `file:line:col: message`, the source line, and a caret under the offending range.
+// All errors of a program are collected and reported together. Imports only the AST position type.
+
+import type { Pos } from "./ast.js";
+
+/** One compile error at a position in a program. */
+export interface Diagnostic {
+  pos: Pos;
+  message: string;
+}
+
+/** Collects diagnostics for one program, dropping exact duplicates (a decorator body checked twice). */
+export class DiagnosticList {
+  readonly items: Diagnostic[] = [];
+  private readonly seen = new Set<string>();
+
+  add(pos: Pos, message: string): void {
+    const key = `${pos.line}:${pos.col}:${message}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.items.push({ pos, message });
+  }
+
+  get length(): number {
+    return this.items.length;
+  }
+}
+
+/** Formats a position as mtail does: `file:line:col` or `file:line:col-endcol`. */
+export function formatPos(file: string, pos: Pos): string {
+  const base = `${file}:${pos.line}:${pos.col}`;
+  return pos.endLine === pos.line && pos.endCol > pos.col ? `${base}-${pos.endCol}` : base;
+}
+
+/** Renders every diagnostic: location and message, then the source line and a caret line. */
+export function formatDiagnostics(file: string, source: string, diagnostics: readonly Diagnostic[]): string {
+  const lines = source.split("\n");
+  const out: string[] = [];
+  for (const d of diagnostics) {
+    out.push(`${formatPos(file, d.pos)}: ${d.message}`);
+    const text = lines[d.pos.line - 1];
+    if (text === undefined) continue;
+    const clean = text.replace(/\r$/, "");
+    out.push(`    ${clean}`);
+    const width = d.pos.endLine === d.pos.line ? Math.max(1, d.pos.endCol - d.pos.col + 1) : Math.max(1, clean.length - d.pos.col + 1);
+    // Keep tabs so the caret lines up under the same columns in a terminal.
+    const pad = clean.slice(0, d.pos.col - 1).replace(/[^\t]/g, " ");
+    out.push(`    ${pad}${"^".repeat(width)}`);
+  }
+  return out.join("\n");
+}

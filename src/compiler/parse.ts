@@ -1,0 +1,37 @@
+// Parses mtail source with the parser generated from grammar/mtail.peggy, turning a syntax error into a
+// Diagnostic with mtail-style wording. Imports only the AST and diagnostics.
+
+import { parse as peggyParse, SyntaxError as PeggySyntaxError } from "./generated/parser.js";
+import type { StmtList } from "./ast.js";
+import type { Diagnostic } from "./diagnostics.js";
+
+/** The program tree, or the syntax error that stopped the parse. */
+export function parseProgram(source: string): { ast: StmtList } | { error: Diagnostic } {
+  try {
+    return { ast: peggyParse(source) as StmtList };
+  } catch (e) {
+    if (e instanceof PeggySyntaxError) {
+      const s = e.location.start;
+      const found = e.found === null ? "end of file" : JSON.stringify(e.found);
+      return {
+        error: {
+          pos: { line: s.line, col: s.column, endLine: s.line, endCol: s.column },
+          message: `syntax error: unexpected ${found}.${hintFor(source, s.offset)}`,
+        },
+      };
+    }
+    throw e;
+  }
+}
+
+/** A hint for the commonest mistakes, judged from the text around the error. */
+function hintFor(source: string, offset: number): string {
+  const before = source.slice(0, offset);
+  const opens = (before.match(/\{/g) ?? []).length - (before.match(/\}/g) ?? []).length;
+  if (offset >= source.length && opens > 0) return "\n\tA block is missing its closing `}'.";
+  const lineStart = before.lastIndexOf("\n") + 1;
+  const line = source.slice(lineStart, source.indexOf("\n", offset) < 0 ? undefined : source.indexOf("\n", offset));
+  if ((line.match(/\//g) ?? []).length % 2 === 1) return "\n\tA regular expression is missing its closing `/'.";
+  if ((line.match(/"/g) ?? []).length % 2 === 1) return "\n\tA string is missing its closing `\"'.";
+  return "";
+}

@@ -1,0 +1,147 @@
+// The daemon: the one place that wires the store, runtime, program manager, log tailer, push exporters and
+// HTTP server together, and starts and stops them in order.
+
+import type { Logger } from "pino";
+import type { Options } from "../cli/flag-table.js";
+import { Store } from "../metrics/store.js";
+import { Runtime } from "../runtime/index.js";
+import { MetricsServer } from "../server/server.js";
+import type { LogFileInfo, ProgramInfo, StatusSource } from "../server/status.js";
+import { createLineSource, type LineSource } from "./line-source.js";
+import { ProgramManager } from "./program-manager.js";
+import { PushScheduler } from "./push.js";
+
+/** A running logtally: construct, start(), and stop() once. */
+export class Daemon implements StatusSource {
+  readonly startedMs = Date.now();
+  private readonly store = new Store();
+  private readonly runtime: Runtime;
+  private readonly programManager: ProgramManager;
+  private readonly server: MetricsServer;
+  private readonly push: PushScheduler;
+  private readonly lines: LineSource;
+  private gcTimer: NodeJS.Timeout | null = null;
+  private started = false;
+  private stopping: Promise<void> | null = null;
+
+  /** Throws for settings that cannot work (unknown time zone, malformed collector address). */
+  constructor(private readonly options: Options, private readonly log: Logger, private readonly version: string) {
+    const runtimeLog = log.child({ component: "runtime" });
+    this.runtime = new Runtime(this.store, {
+      // Runtime errors (already rate-limited by the runtime) at info; its compile-failure note is left to the
+      // program manager, which logs the full diagnostics.
+      logger: {
+        info: options.vm_logs_runtime_errors ? (o, m) => runtimeLog.warn(o, m) : () => {},
+        warn: (o, m) => runtimeLog.debug(o, m),
+      },
+      overrideTimezone: options.override_timezone,
+      syslogUseCurrentYear: options.syslog_use_current_year,
+      maxRegexpLength: options.max_regexp_length,
+    });
+    this.programManager = new ProgramManager(options.progs, this.runtime, log.child({ component: "programs" }));
+    this.server = new MetricsServer({
+      store: this.store,
+      status: this,
+      version,
+      emitProgLabel: options.emit_prog_label,
+      emitTimestamp: options.emit_metric_timestamp,
+      log: log.child({ component: "http" }),
+    });
+    this.push = new PushScheduler(
+      this.store,
+      {
+        intervalMs: options.metric_push_interval,
+        deadlineMs: options.metric_push_write_deadline,
+        statsdHostPort: options.statsd_hostport,
+        statsdPrefix: options.statsd_prefix,
+        statsdTags: options.statsd_tags,
+        graphiteHostPort: options.graphite_host_port,
+        graphitePrefix: options.graphite_prefix,
+      },
+      log.child({ component: "push" }),
+    );
+    this.lines = createLineSource(options, this.runtime.processLine, log.child({ component: "tailer" }));
+  }
+
+  /**
+   * Listens first (so a port in use fails before any work), then loads programs, watches them, starts
+   * tailing, pushing and garbage collection. Resolves with the address served.
+   * @throws ListenError when the port or socket cannot be bound
+   */
+  async start(): Promise<string> {
+    const address = await this.server.listen({
+      address: this.options.address,
+      port: this.options.port,
+      unixSocket: this.options.unix_socket,
+    });
+    this.log.info({ address, version: this.version }, `Serving /metrics on ${address}.`);
+    const failed = await this.programManager.loadAll();
+    const total = this.programManager.programs().length;
+    this.log.info({ progs: this.options.progs, programs: total, failed }, `Loaded ${total - failed} of ${total} programs.`);
+    await this.programManager.watch().catch((err: unknown) =>
+      this.log.warn({ err, progs: this.options.progs }, "Cannot watch the programs folder; reload with SIGHUP."),
+    );
+    await this.lines.start();
+    this.push.start();
+    if (this.options.expired_metrics_gc_interval > 0) {
+      this.gcTimer = setInterval(() => this.collectGarbage(), this.options.expired_metrics_gc_interval);
+      this.gcTimer.unref();
+    }
+    this.started = true;
+    return address;
+  }
+
+  /** Reloads changed programs (SIGHUP). */
+  reload(): Promise<void> {
+    this.log.info({ progs: this.options.progs }, "Reloading programs.");
+    return this.programManager.rescan();
+  }
+
+  /** Stops everything: tailing (positions saved), watching, a final push, then the HTTP server. Idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.started = false;
+      if (this.gcTimer !== null) clearInterval(this.gcTimer);
+      this.gcTimer = null;
+      await this.settle("tailer", this.lines.stop());
+      await this.settle("programs", this.programManager.close());
+      await this.settle("push", this.push.stop());
+      await this.settle("http", this.server.close());
+    })();
+    return this.stopping;
+  }
+
+  /** Runs the collector once: `del ... after` expiry and `limit`. */
+  collectGarbage(): void {
+    const removed = this.store.collectGarbage(Date.now());
+    if (removed > 0) this.log.debug({ removed }, "Removed expired metric values.");
+  }
+
+  // StatusSource, read by the HTTP server at request time.
+  programs(): readonly ProgramInfo[] {
+    return this.programManager.programs();
+  }
+  files(): readonly LogFileInfo[] {
+    return this.lines.files();
+  }
+  ready(): boolean {
+    return this.started;
+  }
+  settings(): Readonly<Record<string, string>> {
+    const s: Record<string, string> = {
+      progs: this.options.progs,
+      logs: this.options.logs.join(", "),
+    };
+    for (const p of this.push.status()) s[p.name] = `${p.target} (${p.pushes} pushes, ${p.failures} failed)`;
+    return s;
+  }
+
+  /** Shutdown steps must not stop each other: log a failure and go on. */
+  private async settle(step: string, p: Promise<unknown>): Promise<void> {
+    try {
+      await p;
+    } catch (err) {
+      this.log.warn({ err, step }, `Stopping ${step} failed.`);
+    }
+  }
+}

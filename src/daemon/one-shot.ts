@@ -1,0 +1,144 @@
+// --one_shot and --compile_only: load every program, read each log from start to end, print the metrics once.
+// Wires store, runtime, file reader and exporter like the daemon does, without tailing or HTTP.
+
+import { basename, resolve } from "node:path";
+import type { Options } from "../cli/flag-table.js";
+import { renderJson } from "../exporter/json.js";
+import { ExpositionError, renderPrometheusText } from "../exporter/prometheus.js";
+import { Store } from "../metrics/store.js";
+import { Runtime, compileOnly, listProgramFiles } from "../runtime/index.js";
+import { readFileLines } from "../tailer/read-file.js";
+import { expandLogs } from "./expand-logs.js";
+import { createLogger } from "./logger.js";
+import { readFile } from "node:fs/promises";
+
+/** The streams the command writes to. */
+export interface CommandIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+/** Reads the program files under --progs; a missing folder is reported, not thrown. */
+async function programFiles(progs: string, io: CommandIo): Promise<string[] | null> {
+  try {
+    return await listProgramFiles(progs);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === "ENOENT" ? "no such file or directory" : e.message;
+    io.stderr.write(`logtally: cannot read --progs ${progs}: ${why}.\n`);
+    return null;
+  }
+}
+
+/** --compile_only: compiles every program, prints every error, exits 1 if any program fails. */
+export async function runCompileOnly(options: Options, io: CommandIo): Promise<number> {
+  const files = await programFiles(options.progs, io);
+  if (files === null) return 1;
+  let failed = 0;
+  if (options.dump_js) {
+    // Loading into a throwaway runtime gives us the generated source to print.
+    const runtime = new Runtime(new Store(), runtimeOptions(options));
+    for (const f of files) {
+      const r = runtime.load(f, await readFile(f, "utf8"));
+      if (!r.ok) {
+        failed++;
+        io.stderr.write(compileFailure(f, r.diagnostics));
+        continue;
+      }
+      io.stdout.write(`// ${f}\n${runtime.generatedSource(f) ?? ""}\n`);
+    }
+  } else {
+    for (const f of files) {
+      const r = compileOnly(f, await readFile(f, "utf8"), { maxRegexpLength: options.max_regexp_length });
+      if (!r.ok) {
+        failed++;
+        io.stderr.write(compileFailure(f, r.diagnostics));
+      }
+    }
+  }
+  if (files.length === 0) io.stderr.write(`logtally: no *.mtail programs found in ${options.progs}.\n`);
+  return failed > 0 ? 1 : 0;
+}
+
+/**
+ * --one_shot: prints the metrics after reading every log once, exit 0. Follows mtail: a program that fails to
+ * compile means exit 1 and no metrics (every program's errors are printed first); a log that cannot be read is
+ * reported and skipped.
+ */
+export async function runOneShot(options: Options, io: CommandIo): Promise<number> {
+  const files = await programFiles(options.progs, io);
+  if (files === null) return 1;
+  const log = createLogger(options.log_level, io.stderr);
+  const store = new Store();
+  let runtime: Runtime;
+  try {
+    runtime = new Runtime(store, {
+      ...runtimeOptions(options),
+      // Runtime errors go to the log; compile failures are printed below in mtail's form instead.
+      logger: options.vm_logs_runtime_errors ? { info: (o, m) => log.info(o, m), warn: () => {} } : undefined,
+    });
+  } catch (err) {
+    io.stderr.write(`logtally: ${(err as Error).message}\n`);
+    return 2;
+  }
+  let failed = 0;
+  for (const f of files) {
+    const r = runtime.load(f, await readFile(f, "utf8"));
+    if (!r.ok) {
+      failed++;
+      io.stderr.write(compileFailure(f, r.diagnostics));
+    } else if (options.dump_js) {
+      // stderr, so the metrics on stdout stay machine-readable.
+      io.stderr.write(`// ${f}\n${runtime.generatedSource(f) ?? ""}\n`);
+    }
+  }
+  if (failed > 0) return 1;
+
+  const seen = new Set<string>();
+  for (const logPath of await expandLogs(options.logs)) {
+    // mtail reads a log named twice only once.
+    const abs = resolve(logPath);
+    if (seen.has(abs)) continue;
+    seen.add(abs);
+    try {
+      await readFileLines(logPath, runtime.processLine);
+    } catch (err) {
+      io.stderr.write(`logtally: cannot read log ${logPath}: ${(err as Error).message}\n`);
+    }
+  }
+
+  let text: string;
+  try {
+    text =
+      options.one_shot_format === "prometheus"
+        ? await renderPrometheusText(store, { emitProgLabel: options.emit_prog_label, emitTimestamp: options.emit_metric_timestamp })
+        : renderJson(store);
+  } catch (err) {
+    if (!(err instanceof ExpositionError)) throw err;
+    io.stderr.write(`logtally: cannot export the metrics: ${err.message}\n`);
+    return 1;
+  }
+  await writeAll(io.stdout, text);
+  return 0;
+}
+
+function runtimeOptions(options: Options) {
+  return {
+    overrideTimezone: options.override_timezone,
+    syslogUseCurrentYear: options.syslog_use_current_year,
+    maxRegexpLength: options.max_regexp_length,
+  };
+}
+
+/** The diagnostics of a program that failed to compile, as mtail prints them. */
+export function compileFailure(file: string, diagnostics: string): string {
+  const text = diagnostics.endsWith("\n") ? diagnostics : diagnostics + "\n";
+  return `compile failed for ${basename(file)}:\n${text}`;
+}
+
+/** Writes `text` and waits until the stream has taken it (large expositions to a pipe). */
+function writeAll(stream: NodeJS.WritableStream, text: string): Promise<void> {
+  return new Promise((resolveWrite, reject) => {
+    stream.write(text, (err) => (err ? reject(err) : resolveWrite()));
+  });
+}

@@ -1,0 +1,129 @@
+// The store in mtail's JSON shape (`--one_shot_format=json` and /json): an object from metric name to the
+// metrics of that name, indented and escaped exactly as Go's json.MarshalIndent writes it, times in ns.
+
+import type { Datum } from "../metrics/datum.js";
+import type { Metric } from "../metrics/metric.js";
+import type { Store } from "../metrics/store.js";
+import { Kind, ValueType } from "../metrics/types.js";
+import { compareGoStrings, formatGoFloat, formatGoInt, formatGoJsonFloat, formatGoJsonString } from "./go-format.js";
+
+/** A JSON value already encoded as a token, or a container to indent. Objects keep their field order. */
+type Node = { raw: string } | Node[] | { fields: Array<[string, Node]> };
+
+/**
+ * Renders the store as mtail 3.0.0~rc50 does: names sorted, each with its metrics in load order; fields Name,
+ * Program, Kind, Type, Keys, LabelValues [{Labels, Value {Value, Time} | {Buckets, Count, Sum, Time}, Expiry}],
+ * Source, Buckets [{Min, Max}], Limit, the empty ones left out. Hidden metrics are left out; text metrics are in.
+ * No trailing newline, as mtail prints it. Go refuses NaN and infinities (mtail then prints nothing); we write
+ * them as the strings "NaN", "+Inf", "-Inf" instead.
+ */
+export function renderJson(store: Store): string {
+  const byName = new Map<string, Metric[]>();
+  for (const m of store.metrics()) {
+    if (m.hidden) continue;
+    const list = byName.get(m.name);
+    if (list === undefined) byName.set(m.name, [m]);
+    else list.push(m);
+  }
+  const fields: Array<[string, Node]> = [];
+  for (const name of [...byName.keys()].sort(compareGoStrings)) {
+    fields.push([name, byName.get(name)!.map(metricNode)]);
+  }
+  return write({ fields }, "");
+}
+
+function metricNode(m: Metric): Node {
+  const histogram = m.kind === Kind.Histogram;
+  const f: Array<[string, Node]> = [
+    ["Name", str(m.name)],
+    ["Program", str(m.program)],
+    ["Kind", raw(String(m.kind))],
+    ["Type", raw(String(histogram ? ValueType.Buckets : m.type))],
+  ];
+  if (m.keys.length > 0) f.push(["Keys", m.keys.map(str)]);
+  if (m.size > 0) {
+    const lvs: Node[] = [];
+    for (const d of m.datums()) lvs.push(labelValueNode(m, d));
+    f.push(["LabelValues", lvs]);
+  }
+  f.push(["Source", str(m.source)]);
+  if (histogram && m.layout !== null) {
+    const ranges: Node[] = [];
+    let min = m.layout.lowest;
+    for (const max of [...m.layout.uppers, Infinity]) {
+      ranges.push({ fields: [["Min", str(formatGoFloat(min))], ["Max", str(formatGoFloat(max))]] });
+      min = max;
+    }
+    f.push(["Buckets", ranges]);
+  }
+  if (m.limit > 0) f.push(["Limit", raw(String(m.limit))]);
+  return { fields: f };
+}
+
+function labelValueNode(m: Metric, d: Datum): Node {
+  const f: Array<[string, Node]> = [];
+  if (d.labels.length > 0) f.push(["Labels", d.labels.map(str)]);
+  f.push(["Value", valueNode(m, d)]);
+  if (d.ttlMs > 0) f.push(["Expiry", raw(msToNs(d.ttlMs))]);
+  return { fields: f };
+}
+
+function valueNode(m: Metric, d: Datum): Node {
+  const time = raw(msToNs(d.timeMs));
+  if (m.kind === Kind.Histogram && m.layout !== null) {
+    // A Go map: keys sorted as strings ("+Inf" < "1" < "10" < "2.5"), counts per bucket (not cumulative).
+    const buckets: Array<[string, Node]> = [];
+    const uppers = m.layout.uppers;
+    for (let i = 0; i <= uppers.length; i++) {
+      const key = i < uppers.length ? formatGoFloat(uppers[i]!) : "+Inf";
+      buckets.push([key, raw(formatGoInt(d.counts[i] ?? 0))]);
+    }
+    buckets.sort((a, b) => compareGoStrings(a[0], b[0]));
+    return {
+      fields: [
+        ["Buckets", { fields: buckets }],
+        ["Count", raw(formatGoInt(d.count))],
+        ["Sum", raw(formatGoJsonFloat(d.sum))],
+        ["Time", time],
+      ],
+    };
+  }
+  let value: Node;
+  if (typeof d.value === "string") value = str(d.value);
+  else if (m.type === ValueType.Int && Number.isInteger(d.value)) value = raw(formatGoInt(d.value));
+  else value = raw(formatGoJsonFloat(d.value));
+  return { fields: [["Value", value], ["Time", time]] };
+}
+
+/** ms (possibly fractional) to integer ns, exact beyond 2^53. */
+function msToNs(ms: number): string {
+  if (!Number.isFinite(ms)) return "0";
+  const us = Math.round(ms * 1000);
+  return (BigInt(us) * 1000n).toString();
+}
+
+function raw(token: string): Node {
+  return { raw: token };
+}
+
+function str(s: string): Node {
+  return { raw: formatGoJsonString(s) };
+}
+
+/** json.MarshalIndent(v, "", "  "): one element per line, empty containers as [] and {}. */
+function write(n: Node, indent: string): string {
+  if ("raw" in n) return n.raw;
+  const inner = indent + "  ";
+  if (Array.isArray(n)) {
+    if (n.length === 0) return "[]";
+    return "[\n" + n.map((e) => inner + write(e, inner)).join(",\n") + "\n" + indent + "]";
+  }
+  if (n.fields.length === 0) return "{}";
+  return (
+    "{\n" +
+    n.fields.map(([k, v]) => inner + formatGoJsonString(k) + ": " + write(v, inner)).join(",\n") +
+    "\n" +
+    indent +
+    "}"
+  );
+}

@@ -1,0 +1,140 @@
+// Prometheus and OpenMetrics exposition of the store through prom-client: a Registry that, at scrape time,
+// adds one prom-client metric object per exported family, read from the store (never touched per log line).
+
+import { Registry, type MetricObject, type RegistryContentType } from "prom-client";
+import type { Store } from "../metrics/store.js";
+import {
+  collectFamilies,
+  formatPromValue,
+  type Family,
+  type PrometheusOptions,
+  type Sample,
+} from "./prometheus-families.js";
+
+export { ExpositionError, collectFamilies, formatPromValue } from "./prometheus-families.js";
+export type { Family, PrometheusOptions, Sample } from "./prometheus-families.js";
+
+/** Options of a StoreRegistry. */
+export interface StoreRegistryOptions extends PrometheusOptions {
+  /** "prometheus" (text 0.0.4, the default) or "openmetrics" (1.0.0). */
+  readonly format?: "prometheus" | "openmetrics";
+  /** Told which metrics were left out of a scrape (invalid names, as mtail leaves them out) and why. */
+  readonly onSkipped?: (messages: readonly string[]) => void;
+}
+
+/**
+ * One exported family in the shape prom-client's Registry renders: `name`, `help`, `type`, and `get()` returning
+ * the values (histograms as `_bucket` samples with an `le` label, `_sum` and `_count`).
+ */
+export class StoreFamilyMetric {
+  name: string;
+  readonly help: string;
+  readonly type: Family["type"];
+  readonly aggregator = "sum";
+
+  constructor(readonly family: Family) {
+    this.name = family.name;
+    this.help = family.help;
+    this.type = family.type;
+  }
+
+  async get(): Promise<{
+    name: string;
+    help: string;
+    type: string;
+    aggregator: string;
+    values: Array<{ metricName?: string; labels: Record<string, string>; value: number }>;
+  }> {
+    // Counters leave metricName unset so prom-client can add OpenMetrics' `_total` to the family name itself.
+    const counter = this.type === "counter";
+    const values = this.family.samples.map((s) => ({
+      ...(counter ? {} : { metricName: s.name }),
+      labels: Object.fromEntries(s.labels) as Record<string, string>,
+      value: s.value,
+    }));
+    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
+  }
+
+  /** Values live in the store; there is nothing to reset here. */
+  reset(): void {}
+}
+
+type RenderOne = (this: Registry<RegistryContentType>, metric: unknown) => Promise<string>;
+const renderOneBase = (Registry.prototype as unknown as { getMetricsAsString: RenderOne }).getMetricsAsString;
+
+/**
+ * A prom-client Registry that serves the store's metrics next to whatever is registered on it (the daemon's
+ * self metrics). Use one instance per format: prom-client keeps the format as registry state.
+ */
+export class StoreRegistry extends Registry<RegistryContentType> {
+  private readonly store: Store;
+  private readonly options: StoreRegistryOptions;
+
+  constructor(store: Store, options: StoreRegistryOptions = {}) {
+    super();
+    this.store = store;
+    this.options = options;
+    if (options.format === "openmetrics") this.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+  }
+
+  /** prom-client asks for this on every scrape: registered metrics, then the store's families as they are now. */
+  override getMetricsAsArray(): MetricObject[] {
+    const { families, skipped } = collectFamilies(this.store, this.options);
+    if (skipped.length > 0) this.options.onSkipped?.(skipped);
+    const own = super.getMetricsAsArray();
+    return [...own, ...(families.map((f) => new StoreFamilyMetric(f)) as unknown as MetricObject[])];
+  }
+
+  /**
+   * Renders one metric with prom-client, then, for store families, rewrites each sample's value the way Go
+   * prints it and adds the timestamp: prom-client prints values with JavaScript's toString (1000000 where mtail
+   * prints 1e+06, "Nan" for NaN) and has no sample timestamps. Each sample is exactly one line, and its value
+   * is the text after the line's last space (label values and HELP escape newlines), so the rewrite is exact.
+   */
+  async getMetricsAsString(metric: unknown): Promise<string> {
+    const text = await renderOneBase.call(this, metric);
+    if (!(metric instanceof StoreFamilyMetric)) return text;
+    const open = this.contentType === Registry.OPENMETRICS_CONTENT_TYPE;
+    const lines = text.split("\n");
+    const samples = metric.family.samples;
+    for (let i = 0; i < samples.length; i++) {
+      const line = lines[i + 2];
+      if (line === undefined) break;
+      lines[i + 2] = line.slice(0, line.lastIndexOf(" ") + 1) + valueText(samples[i]!, open);
+    }
+    // OpenMetrics also requires `"` escaped in HELP (a program file name could hold one).
+    if (open && lines[0] !== undefined) lines[0] = lines[0].replace(/"/g, '\\"');
+    return lines.join("\n");
+  }
+
+  /**
+   * The exposition. In Prometheus format, without the blank line prom-client puts between families, so the
+   * output is byte for byte what mtail prints; "" when there is nothing to export (mtail prints nothing).
+   */
+  override async metrics(): Promise<string> {
+    const text = await super.metrics();
+    if (this.contentType === Registry.OPENMETRICS_CONTENT_TYPE) return text;
+    if (text === "\n") return "";
+    return text.replace(/\n\n/g, "\n");
+  }
+}
+
+function valueText(s: Sample, openMetrics: boolean): string {
+  const v = formatPromValue(s.value);
+  if (s.timestampMs === undefined) return v;
+  // Prometheus text carries timestamps in ms; OpenMetrics in seconds.
+  return v + " " + (openMetrics ? String(s.timestampMs / 1000) : String(s.timestampMs));
+}
+
+/**
+ * The store in Prometheus text format, as `mtail --one_shot --one_shot_format=prometheus` prints it.
+ * Rejects with ExpositionError where mtail fails too (duplicate series, one name with two types).
+ */
+export function renderPrometheusText(store: Store, opts: StoreRegistryOptions = {}): Promise<string> {
+  return new StoreRegistry(store, { ...opts, format: "prometheus" }).metrics();
+}
+
+/** The store in OpenMetrics 1.0 text format (ends with `# EOF`). */
+export function renderOpenMetricsText(store: Store, opts: StoreRegistryOptions = {}): Promise<string> {
+  return new StoreRegistry(store, { ...opts, format: "openmetrics" }).metrics();
+}

@@ -1,0 +1,71 @@
+// Every metric of every loaded program. Programs declare metrics here at load time; exporters read them.
+// Imports only our metric types. Redeclaring an unchanged metric returns the live one, so reloads keep values.
+
+import { Metric } from "./metric.js";
+import type { MetricDeclaration } from "./types.js";
+
+/** The metric store shared by the runtime (writer) and the exporters (readers). */
+export class Store {
+  /** program -> its metrics in declaration order. */
+  private readonly byProgram = new Map<string, Metric[]>();
+  private cache: readonly Metric[] | null = null;
+
+  /**
+   * Returns the live metric for `decl`. When the same program already has a metric with the same name, kind,
+   * type, keys and buckets, that metric is returned (its hidden/limit/source are updated from `decl`), so its
+   * values survive a program reload. Otherwise a new metric is added; a changed declaration's old metric stays
+   * until retainProgram drops it.
+   */
+  declare(decl: MetricDeclaration): Metric {
+    let list = this.byProgram.get(decl.program);
+    if (list === undefined) {
+      list = [];
+      this.byProgram.set(decl.program, list);
+    }
+    for (const m of list) {
+      if (m.sameShape(decl)) {
+        m.hidden = decl.hidden;
+        m.limit = decl.limit;
+        m.source = decl.source;
+        return m;
+      }
+    }
+    const m = new Metric(decl);
+    list.push(m);
+    this.cache = null;
+    return m;
+  }
+
+  /** After a reload: drops the program's metrics that are not in `keep`. */
+  retainProgram(program: string, keep: ReadonlySet<Metric>): void {
+    const list = this.byProgram.get(program);
+    if (list === undefined) return;
+    const kept = list.filter((m) => keep.has(m));
+    if (kept.length === list.length) return;
+    if (kept.length === 0) this.byProgram.delete(program);
+    else this.byProgram.set(program, kept);
+    this.cache = null;
+  }
+
+  /** Drops every metric of a program (it was unloaded). */
+  removeProgram(program: string): void {
+    if (this.byProgram.delete(program)) this.cache = null;
+  }
+
+  /** All metrics, grouped by program in load order, each program's in declaration order. */
+  metrics(): readonly Metric[] {
+    if (this.cache === null) {
+      const out: Metric[] = [];
+      for (const list of this.byProgram.values()) out.push(...list);
+      this.cache = Object.freeze(out);
+    }
+    return this.cache;
+  }
+
+  /** Expires `del ... after` datums and enforces `limit`; returns the number of datums removed. */
+  collectGarbage(nowMs: number): number {
+    let removed = 0;
+    for (const m of this.metrics()) removed += m.collectGarbage(nowMs);
+    return removed;
+  }
+}

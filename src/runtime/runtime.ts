@@ -1,0 +1,216 @@
+// Loads, reloads and unloads compiled programs and runs every program on every line. A program that fails to
+// compile is not loaded (a reload that fails keeps the old one running). Runtime errors are counted per program
+// and logged with a rate limit through the injected logger; they never escape processLine.
+
+import { basename } from "node:path";
+import { compile, type CompiledProgram, type LinkedProgram, type MetricHandle, type ProgramHelpers } from "../compiler/compile.js";
+import type { LineHandler } from "../logline.js";
+import type { Metric } from "../metrics/metric.js";
+import type { Store } from "../metrics/store.js";
+import { createHelpers } from "./helpers.js";
+import { globToRegExp } from "./log-filter.js";
+import { compileLayout, resolveZone, type Layout, type Zone } from "./builtins/strptime.js";
+import { TimeMemo } from "./builtins/time-memo.js";
+
+/** The logging interface the runtime needs (pino's shape). */
+export interface RuntimeLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface RuntimeOptions {
+  logger?: RuntimeLogger;
+  /** IANA zone name used by strptime() for layouts without a zone (mtail's --override_timezone). */
+  overrideTimezone?: string;
+  /** Give year-less timestamps (syslog) the current year (mtail's --syslog_use_current_year, default true). */
+  syslogUseCurrentYear?: boolean;
+  /** mtail's --max_regexp_length. */
+  maxRegexpLength?: number;
+  /** Minimum interval between two runtime-error log messages of one program (default 10 s). */
+  errorLogIntervalMs?: number;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+/** What programs() reports about one program. */
+export interface ProgramStatus {
+  name: string;
+  loaded: boolean;
+  /** The last compile error text, "" after a successful load. */
+  lastCompileError: string;
+  lines: number;
+  runtimeErrors: number;
+  /** The last runtime error message, "" if none. */
+  lastRuntimeError: string;
+}
+
+export type LoadResult = { ok: true } | { ok: false; diagnostics: string };
+
+interface LoadedProgram {
+  compiled: CompiledProgram;
+  linked: LinkedProgram;
+  filter: RegExp | null;
+  /** Cache of the filter decision for the last file name seen. */
+  lastFile: string;
+  lastFileMatches: boolean;
+}
+
+interface ProgramState {
+  name: string;
+  program: LoadedProgram | null;
+  lastCompileError: string;
+  lines: number;
+  runtimeErrors: number;
+  lastRuntimeError: string;
+  lastLoggedMs: number;
+  suppressed: number;
+}
+
+const silentLogger: RuntimeLogger = { info: () => {}, warn: () => {} };
+
+/** Checks a program without loading it (--compile_only). */
+export function compileOnly(name: string, source: string, options: { maxRegexpLength?: number } = {}): LoadResult {
+  const r = compile(name, source, options);
+  return "program" in r ? { ok: true } : { ok: false, diagnostics: r.diagnostics };
+}
+
+/** Runs mtail programs over log lines, writing to a metric store. */
+export class Runtime {
+  private readonly states = new Map<string, ProgramState>();
+  /** Loaded programs in load order: the per-line loop walks this array. */
+  private active: ProgramState[] = [];
+  private readonly zone: Zone;
+  private readonly log: RuntimeLogger;
+  private readonly now: () => number;
+  private readonly errorLogIntervalMs: number;
+
+  constructor(private readonly store: Store, private readonly options: RuntimeOptions = {}) {
+    this.log = options.logger ?? silentLogger;
+    this.now = options.now ?? Date.now;
+    this.errorLogIntervalMs = options.errorLogIntervalMs ?? 10_000;
+    // Throws for an unknown zone name: a bad --override_timezone should stop the program at startup.
+    this.zone = resolveZone(options.overrideTimezone ?? "");
+  }
+
+  /** Helpers for one program: mtail keeps one strptime memo per program. */
+  private helpersFor(): ProgramHelpers {
+    const memo = new TimeMemo(this.zone, { syslogUseCurrentYear: this.options.syslogUseCurrentYear ?? true, nowMs: this.now });
+    const layouts = new Map<string, Layout>();
+    return createHelpers({
+      strptime: (value, layout) => {
+        let l = layouts.get(layout);
+        if (l === undefined) {
+          l = compileLayout(layout);
+          layouts.set(layout, l);
+        }
+        const t = memo.parse(l, value);
+        // NaN is "no time" (a value that failed before): the register stays unset, as in mtail.
+        return Number.isNaN(t) ? 0 : t;
+      },
+    });
+  }
+
+  /** Compiles `source` and, only if it compiles, replaces the program of that name. */
+  load(name: string, source: string): LoadResult {
+    const key = basename(name);
+    const state = this.stateFor(key);
+    const result = compile(key, source, { maxRegexpLength: this.options.maxRegexpLength });
+    if (!("program" in result)) {
+      state.lastCompileError = result.diagnostics;
+      this.log.warn({ program: key, errors: result.errors.length }, `Compile failed for ${key}.`);
+      return { ok: false, diagnostics: result.diagnostics };
+    }
+    const compiled = result.program;
+    const metrics: Metric[] = compiled.declarations.map((d) => this.store.declare(d));
+    for (const i of compiled.initialise) metrics[i]?.get0();
+    this.store.retainProgram(key, new Set(metrics));
+    const linked = compiled.link(metrics as unknown as MetricHandle[], this.helpersFor(), (err, line, filename) =>
+      this.onRuntimeError(state, err, line, filename),
+    );
+    state.program = {
+      compiled,
+      linked,
+      filter: compiled.logFilter === null ? null : globToRegExp(compiled.logFilter),
+      lastFile: "",
+      lastFileMatches: false,
+    };
+    state.lastCompileError = "";
+    if (!this.active.includes(state)) this.active = [...this.active, state];
+    if (compiled.hasBegin) linked.begin();
+    return { ok: true };
+  }
+
+  /** Removes a program and its metrics. */
+  unload(name: string): void {
+    const key = basename(name);
+    const state = this.states.get(key);
+    if (state === undefined) return;
+    this.states.delete(key);
+    this.active = this.active.filter((s) => s !== state);
+    this.store.removeProgram(key);
+  }
+
+  /** Runs every loaded program on one line. Never throws. */
+  readonly processLine: LineHandler = (text: string, filename: string): void => {
+    const active = this.active;
+    for (let i = 0; i < active.length; i++) {
+      const state = active[i] as ProgramState;
+      const p = state.program as LoadedProgram;
+      if (p.filter !== null && !this.fileMatches(p, filename)) continue;
+      state.lines++;
+      p.linked.line(text, filename);
+    }
+  };
+
+  /** Status of every program that was ever loaded or failed to load. */
+  programs(): ProgramStatus[] {
+    return [...this.states.values()].map((s) => ({
+      name: s.name,
+      loaded: s.program !== null,
+      lastCompileError: s.lastCompileError,
+      lines: s.lines,
+      runtimeErrors: s.runtimeErrors,
+      lastRuntimeError: s.lastRuntimeError,
+    }));
+  }
+
+  /** The generated JavaScript of a loaded program (for --dump_js). */
+  generatedSource(name: string): string | undefined {
+    return this.states.get(basename(name))?.program?.compiled.js;
+  }
+
+  private stateFor(key: string): ProgramState {
+    let s = this.states.get(key);
+    if (s === undefined) {
+      s = { name: key, program: null, lastCompileError: "", lines: 0, runtimeErrors: 0, lastRuntimeError: "", lastLoggedMs: -Infinity, suppressed: 0 };
+      this.states.set(key, s);
+    }
+    return s;
+  }
+
+  private fileMatches(p: LoadedProgram, filename: string): boolean {
+    if (filename !== p.lastFile) {
+      p.lastFile = filename;
+      p.lastFileMatches = (p.filter as RegExp).test(filename);
+    }
+    return p.lastFileMatches;
+  }
+
+  private onRuntimeError(state: ProgramState, err: unknown, line: string, filename: string): void {
+    state.runtimeErrors++;
+    const message = err instanceof Error ? err.message : String(err);
+    state.lastRuntimeError = message;
+    const now = this.now();
+    if (now - state.lastLoggedMs < this.errorLogIntervalMs) {
+      state.suppressed++;
+      return;
+    }
+    const suppressed = state.suppressed;
+    state.suppressed = 0;
+    state.lastLoggedMs = now;
+    this.log.info(
+      { program: state.name, err: message, filename, line: line.length > 200 ? line.slice(0, 200) + "..." : line, suppressed },
+      `Runtime error in ${state.name}.`,
+    );
+  }
+}

@@ -1,0 +1,193 @@
+// The HTTP endpoints: /metrics (Prometheus text, or OpenMetrics when Accept asks for it), /json, the status page
+// at /, /healthz and /readyz. Reads the store through the exporters and the daemon through StatusSource.
+
+import { lstat, unlink } from "node:fs/promises";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { renderJson } from "../exporter/json.js";
+import { ExpositionError, StoreRegistry } from "../exporter/prometheus.js";
+import type { Store } from "../metrics/store.js";
+import { registerSelfMetrics } from "./self-metrics.js";
+import { renderStatusPage } from "./status-page.js";
+import type { StatusSource } from "./status.js";
+
+/** The logging the server needs (pino's shape). */
+export interface ServerLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+/** What the server serves. */
+export interface ServerOptions {
+  readonly store: Store;
+  readonly status: StatusSource;
+  readonly version: string;
+  readonly emitProgLabel: boolean;
+  readonly emitTimestamp: boolean;
+  readonly log: ServerLogger;
+}
+
+/** Where to listen: a UNIX socket when `unixSocket` is set, else address and port (port 0 picks a free one). */
+export interface ListenOptions {
+  readonly address: string;
+  readonly port: number;
+  readonly unixSocket: string;
+}
+
+/** Thrown by listen() when the address cannot be bound; the message names the port or socket and what to do. */
+export class ListenError extends Error {
+  override readonly name = "ListenError";
+}
+
+const SKIPPED_LOG_INTERVAL_MS = 60_000;
+
+/** logtally's HTTP server. */
+export class MetricsServer {
+  private readonly server: http.Server;
+  private readonly prometheus: StoreRegistry;
+  private readonly openMetrics: StoreRegistry;
+  private lastSkippedLogMs = -Infinity;
+
+  constructor(private readonly opts: ServerOptions) {
+    const exposition = {
+      emitProgLabel: opts.emitProgLabel,
+      emitTimestamp: opts.emitTimestamp,
+      onSkipped: (messages: readonly string[]) => this.logSkipped(messages),
+    };
+    // One registry per format: prom-client keeps the content type as registry state.
+    this.prometheus = new StoreRegistry(opts.store, { ...exposition, format: "prometheus" });
+    this.openMetrics = new StoreRegistry(opts.store, { ...exposition, format: "openmetrics" });
+    registerSelfMetrics([this.prometheus, this.openMetrics], opts.status);
+    this.server = http.createServer((req, res) => {
+      this.handle(req, res).catch((err: unknown) => {
+        opts.log.warn({ err, url: req.url }, "HTTP handler failed.");
+        if (!res.headersSent) send(res, 500, "text/plain; charset=utf-8", "Internal error; see logtally's log.\n");
+        else res.destroy();
+      });
+    });
+    // Prometheus keeps connections alive between scrapes; bound how long an idle one holds the process open.
+    this.server.keepAliveTimeout = 65_000;
+  }
+
+  /** Starts listening; resolves with a description of the bound address ("127.0.0.1:3903" or the socket path). */
+  async listen(where: ListenOptions): Promise<string> {
+    if (where.unixSocket !== "") await removeStaleSocket(where.unixSocket);
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: NodeJS.ErrnoException) => {
+        this.server.off("listening", onListening);
+        reject(listenError(err, where));
+      };
+      const onListening = () => {
+        this.server.off("error", onError);
+        resolve();
+      };
+      this.server.once("error", onError);
+      this.server.once("listening", onListening);
+      if (where.unixSocket !== "") this.server.listen(where.unixSocket);
+      else if (where.address !== "") this.server.listen(where.port, where.address);
+      else this.server.listen(where.port);
+    });
+    return this.describeAddress();
+  }
+
+  /** The bound TCP port (for tests that listen on port 0), or undefined on a UNIX socket. */
+  port(): number | undefined {
+    const a = this.server.address();
+    return a !== null && typeof a === "object" ? (a as AddressInfo).port : undefined;
+  }
+
+  /** Stops accepting connections and closes open ones (idle at once, busy ones after a short grace). */
+  close(): Promise<void> {
+    if (!this.server.listening) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeIdleConnections();
+      const t = setTimeout(() => this.server.closeAllConnections(), 1000);
+      t.unref();
+    });
+  }
+
+  private describeAddress(): string {
+    const a = this.server.address();
+    if (a === null) return "";
+    if (typeof a === "string") return a;
+    return a.family === "IPv6" ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const path = (req.url ?? "/").split("?")[0];
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.setHeader("Allow", "GET, HEAD");
+      send(res, 405, "text/plain; charset=utf-8", "Method not allowed; use GET.\n");
+      return;
+    }
+    switch (path) {
+      case "/metrics":
+        return this.serveMetrics(req, res);
+      case "/json":
+        return send(res, 200, "application/json; charset=utf-8", renderJson(this.opts.store));
+      case "/":
+        return send(res, 200, "text/html; charset=utf-8", renderStatusPage(this.opts.status, this.opts.version, Date.now()));
+      case "/healthz":
+        return send(res, 200, "text/plain; charset=utf-8", "ok\n");
+      case "/readyz":
+        return this.opts.status.ready()
+          ? send(res, 200, "text/plain; charset=utf-8", "ready\n")
+          : send(res, 503, "text/plain; charset=utf-8", "starting: programs or log files not loaded yet\n");
+      default:
+        return send(res, 404, "text/plain; charset=utf-8", `Not found: ${path}. Try /metrics, /json or / for the status page.\n`);
+    }
+  }
+
+  private async serveMetrics(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const registry = wantsOpenMetrics(req.headers.accept) ? this.openMetrics : this.prometheus;
+    let body: string;
+    try {
+      body = await registry.metrics();
+    } catch (err) {
+      if (!(err instanceof ExpositionError)) throw err;
+      this.opts.log.warn({ err: err.message }, "Cannot export the metrics.");
+      send(res, 500, "text/plain; charset=utf-8", `Cannot export the metrics: ${err.message}\n`);
+      return;
+    }
+    send(res, 200, registry.contentType, body);
+  }
+
+  private logSkipped(messages: readonly string[]): void {
+    const now = Date.now();
+    if (now - this.lastSkippedLogMs < SKIPPED_LOG_INTERVAL_MS) return;
+    this.lastSkippedLogMs = now;
+    this.opts.log.warn({ skipped: messages }, "Some metrics are not exported to Prometheus.");
+  }
+}
+
+/** True when the Accept header lists OpenMetrics (Prometheus sends it first when it supports it). */
+export function wantsOpenMetrics(accept: string | undefined): boolean {
+  return accept !== undefined && accept.includes("application/openmetrics-text");
+}
+
+function send(res: http.ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, { "Content-Type": type, "Content-Length": Buffer.byteLength(body), "Cache-Control": "no-store" });
+  res.end(res.req.method === "HEAD" ? undefined : body);
+}
+
+function listenError(err: NodeJS.ErrnoException, where: ListenOptions): Error {
+  const what = where.unixSocket !== "" ? `UNIX socket ${where.unixSocket}` : `port ${where.port}${where.address ? ` on ${where.address}` : ""}`;
+  if (err.code === "EADDRINUSE") {
+    return new ListenError(`Cannot listen on ${what}: it is already in use. Stop the other process or choose another --port.`);
+  }
+  if (err.code === "EACCES") {
+    return new ListenError(`Cannot listen on ${what}: permission denied (ports below 1024 need privileges).`);
+  }
+  return new ListenError(`Cannot listen on ${what}: ${err.message}`);
+}
+
+/** A socket file left by a process that died would make listen fail; remove it if it is a socket. */
+async function removeStaleSocket(path: string): Promise<void> {
+  try {
+    const s = await lstat(path);
+    if (s.isSocket()) await unlink(path);
+  } catch {
+    // Not there: nothing to remove.
+  }
+}

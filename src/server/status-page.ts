@@ -1,0 +1,66 @@
+// The status page at "/": programs (or their compile errors with the caret excerpt), log files and runtime
+// errors, as one self-contained HTML document (no external assets, so it works offline and behind proxies).
+
+import type { LogFileInfo, ProgramInfo, StatusSource } from "./status.js";
+
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+const STYLE = `body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
+table{border-collapse:collapse;margin-bottom:1.5em}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}
+th{background:#f3f3f3}td.n{text-align:right;font-variant-numeric:tabular-nums}
+pre{background:#fff4f4;border:1px solid #e0b4b4;padding:.5em;margin:.3em 0;overflow:auto}
+.ok{color:#17692c}.bad{color:#b00020;font-weight:600}.warn{color:#8a5a00}code{font-size:13px}`;
+
+/** Renders the status page. `nowMs` is when it is rendered (uptime). */
+export function renderStatusPage(status: StatusSource, version: string, nowMs: number): string {
+  const programs = status.programs();
+  const files = status.files();
+  const settings = Object.entries(status.settings())
+    .map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td><code>${escapeHtml(v)}</code></td></tr>`)
+    .join("");
+  const uptime = Math.round((nowMs - status.startedMs) / 1000);
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>logtally</title><style>${STYLE}</style></head>
+<body>
+<h1>logtally ${escapeHtml(version)}</h1>
+<p>Up ${uptime} s. <a href="/metrics">/metrics</a> · <a href="/json">/json</a> · <a href="/healthz">/healthz</a> · <a href="/readyz">/readyz</a></p>
+<table>${settings}</table>
+<h2>Programs (${programs.length})</h2>
+${programs.length === 0 ? "<p>No programs loaded.</p>" : programTable(programs)}
+<h2>Log files (${files.length})</h2>
+${files.length === 0 ? "<p>No log files are being read (none match the --logs patterns yet).</p>" : fileTable(files)}
+</body></html>
+`;
+}
+
+function programTable(programs: readonly ProgramInfo[]): string {
+  const rows = programs.map((p) => {
+    const state = p.lastCompileError !== ""
+      ? p.loaded
+        ? `<span class="warn">reload failed: previous version still running</span>`
+        : `<span class="bad">compile failed: not running</span>`
+      : `<span class="ok">loaded</span>`;
+    const detail = [
+      p.lastCompileError !== "" ? `<pre>${escapeHtml(p.lastCompileError)}</pre>` : "",
+      p.lastRuntimeError !== "" ? `<div>Last runtime error: <code>${escapeHtml(p.lastRuntimeError)}</code></div>` : "",
+    ].join("");
+    return `<tr><td><code>${escapeHtml(p.name)}</code></td><td>${state}${detail}</td><td class="n">${p.lines}</td>` +
+      `<td class="n">${p.runtimeErrors}</td><td class="n">${p.loads}</td><td class="n">${p.compileFailures}</td></tr>`;
+  });
+  return `<table><tr><th>Program</th><th>Status</th><th>Lines</th><th>Runtime errors</th><th>Loads</th><th>Compile failures</th></tr>
+${rows.join("\n")}</table>`;
+}
+
+function fileTable(files: readonly LogFileInfo[]): string {
+  const rows = files.map(
+    (f) =>
+      `<tr><td><code>${escapeHtml(f.path)}</code>${f.error !== "" ? `<div class="bad">${escapeHtml(f.error)}</div>` : ""}</td>` +
+      `<td class="n">${f.offset}</td><td class="n">${f.lines}</td><td class="n">${f.bytes}</td>` +
+      `<td class="n">${f.rotations}</td><td class="n">${f.truncations}</td></tr>`,
+  );
+  return `<table><tr><th>File</th><th>Offset</th><th>Lines</th><th>Bytes</th><th>Rotations</th><th>Truncations</th></tr>
+${rows.join("\n")}</table>`;
+}

@@ -1,0 +1,44 @@
+// What the HTTP server shows about the running daemon. The daemon implements StatusSource; the server only reads
+// it, so the server knows nothing of the runtime or the tailer.
+
+/** One program, as the status page and the self metrics show it. */
+export interface ProgramInfo {
+  readonly name: string;
+  /** A version of the program is running (a failed reload keeps the old one, so this can be true with an error). */
+  readonly loaded: boolean;
+  /** The last compile error (file:line:col, excerpt, caret), "" when the last load succeeded. */
+  readonly lastCompileError: string;
+  readonly lines: number;
+  readonly runtimeErrors: number;
+  readonly lastRuntimeError: string;
+  /** Successful loads, reloads included. */
+  readonly loads: number;
+  readonly compileFailures: number;
+  /** Time spent running this program on lines, in seconds, when the runtime measures it. */
+  readonly seconds?: number;
+}
+
+/** One log file being followed. */
+export interface LogFileInfo {
+  readonly path: string;
+  /** Next byte to read. */
+  readonly offset: number;
+  readonly lines: number;
+  readonly bytes: number;
+  readonly rotations: number;
+  readonly truncations: number;
+  /** The last error reading it, "" if none. */
+  readonly error: string;
+}
+
+/** Everything the server reads about the daemon; called at request time, never per log line. */
+export interface StatusSource {
+  programs(): readonly ProgramInfo[];
+  files(): readonly LogFileInfo[];
+  /** True once programs are loaded and the tailer runs (/readyz). */
+  ready(): boolean;
+  /** Settings worth showing on the status page, e.g. { progs, logs, version }. */
+  settings(): Readonly<Record<string, string>>;
+  /** When the daemon started, ms since the epoch. */
+  readonly startedMs: number;
+}

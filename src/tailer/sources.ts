@@ -1,0 +1,162 @@
+// Non-file sources of --logs: stdin ('-'), named pipes, unix:// and tcp:// stream listeners, udp:// datagrams.
+// Each connection or datagram gets its own line splitter, so lines from different senders never mix.
+import { createReadStream, type ReadStream } from "node:fs";
+import { unlink } from "node:fs/promises";
+import { createServer, type Server, type Socket } from "node:net";
+import { createSocket, type Socket as UdpSocket } from "node:dgram";
+import type { LineHandler } from "../logline.js";
+import { LineSplitter } from "./line-splitter.js";
+import type { FileStatus, TailerLogger } from "./types.js";
+
+/** A running non-file source. */
+export interface Source {
+  readonly status: FileStatus;
+  close(): Promise<void>;
+}
+
+/** What sources need from the tailer. */
+export interface SourceContext {
+  readonly onLine: LineHandler;
+  readonly logger: TailerLogger;
+  readonly maxLineLength: number;
+}
+
+/** Whether `log` names a socket source rather than a path. */
+export function isSocketUrl(log: string): boolean {
+  return /^(unix|tcp|udp):\/\//.test(log);
+}
+
+/** A fresh status record for a source named `path`. */
+export function newStatus(path: string): FileStatus {
+  return { path, offset: 0, size: 0, open: false, lines: 0, bytes: 0, rotations: 0, truncations: 0, errors: 0, linesCut: 0 };
+}
+
+// Feeds one byte stream (a connection, stdin, a pipe) into its own splitter and the shared status.
+function feed(ctx: SourceContext, status: FileStatus, stream: NodeJS.ReadableStream): void {
+  const splitter = new LineSplitter(ctx.onLine, status.path, ctx.maxLineLength);
+  const account = (): void => {
+    status.lines += splitter.lines;
+    status.linesCut += splitter.linesCut;
+    splitter.lines = 0;
+    splitter.linesCut = 0;
+  };
+  stream.on("data", (chunk: Buffer) => {
+    splitter.push(chunk);
+    status.bytes += chunk.length;
+    status.offset += chunk.length;
+    account();
+  });
+  stream.on("end", () => {
+    splitter.flush();
+    account();
+  });
+  stream.on("error", (err: Error) => {
+    status.errors++;
+    ctx.logger.warn({ err, path: status.path }, "Read error on log source.");
+  });
+}
+
+/** Reads stdin until it ends. */
+export function openStdin(ctx: SourceContext): Source {
+  const status = newStatus("-");
+  status.open = true;
+  feed(ctx, status, process.stdin);
+  process.stdin.once("end", () => (status.open = false));
+  return {
+    status,
+    close: async () => {
+      process.stdin.pause();
+      status.open = false;
+    },
+  };
+}
+
+/** Reads a named pipe, reopening it each time the last writer closes it (writers come and go). */
+export function openNamedPipe(ctx: SourceContext, path: string): Source {
+  const status = newStatus(path);
+  let stream: ReadStream | undefined;
+  let closed = false;
+  const start = (): void => {
+    if (closed) return;
+    stream = createReadStream(path);
+    status.open = true;
+    feed(ctx, status, stream);
+    stream.once("close", () => {
+      status.open = false;
+      if (!closed) setImmediate(start);
+    });
+  };
+  start();
+  return {
+    status,
+    close: async () => {
+      closed = true;
+      stream?.destroy();
+    },
+  };
+}
+
+/** Listens on `unix:///path`, `tcp://host:port` or `udp://host:port` and delivers lines under that URL. */
+export async function openSocketSource(ctx: SourceContext, url: string): Promise<Source> {
+  const status = newStatus(url);
+  const parsed = new URL(url);
+  if (parsed.protocol === "udp:") return openUdp(ctx, status, parsed);
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+    feed(ctx, status, socket);
+  });
+  const unixPath = parsed.protocol === "unix:" ? decodeURIComponent(parsed.pathname) : undefined;
+  if (unixPath) await unlink(unixPath).catch(() => undefined); // a stale socket file from a previous run
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    if (unixPath) server.listen(unixPath, resolve);
+    else server.listen(Number(parsed.port), parsed.hostname.replace(/^\[|\]$/g, ""), resolve);
+  });
+  server.on("error", (err) => {
+    status.errors++;
+    ctx.logger.warn({ err, path: url }, "Error on log socket.");
+  });
+  status.open = true;
+  return {
+    status,
+    close: async () => {
+      status.open = false;
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+// Each datagram holds whole lines; a last line without newline ends with the datagram.
+async function openUdp(ctx: SourceContext, status: FileStatus, url: URL): Promise<Source> {
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  const socket: UdpSocket = createSocket(host.includes(":") ? "udp6" : "udp4");
+  const splitter = new LineSplitter(ctx.onLine, status.path, ctx.maxLineLength);
+  socket.on("message", (msg) => {
+    splitter.push(msg);
+    splitter.flush();
+    status.bytes += msg.length;
+    status.lines += splitter.lines;
+    status.linesCut += splitter.linesCut;
+    splitter.lines = 0;
+    splitter.linesCut = 0;
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once("error", reject);
+    socket.bind(Number(url.port), host, () => resolve());
+  });
+  socket.on("error", (err) => {
+    status.errors++;
+    ctx.logger.warn({ err, path: status.path }, "Error on log socket.");
+  });
+  status.open = true;
+  return {
+    status,
+    close: async () => {
+      status.open = false;
+      await new Promise<void>((resolve) => socket.close(() => resolve()));
+    },
+  };
+}

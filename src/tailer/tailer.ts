@@ -1,0 +1,448 @@
+// Follows every source of --logs and hands each complete line to onLine exactly once: discovery (globs, chokidar
+// events, optional polling), rotation/truncation/deletion handling, fair chunked reading, and saved positions.
+import { readdir, stat } from "node:fs/promises";
+import type { Stats } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { watch, type FSWatcher } from "chokidar";
+import type { LineHandler } from "../logline.js";
+import { DEFAULT_MAX_LINE_LENGTH } from "./line-splitter.js";
+import { compileGlob, type CompiledGlob } from "./glob.js";
+import { FileStream, identityOf, type StartAt, type StreamHost } from "./file-stream.js";
+import { contentMatches, loadPositions, readSignature, savePositions, type SavedPosition } from "./positions.js";
+import { isSocketUrl, newStatus, openNamedPipe, openSocketSource, openStdin, type Source } from "./sources.js";
+import type { FileStatus, TailerLogger, TailerOptions, TailerStats } from "./types.js";
+
+export type { FileStatus, TailerLogger, TailerOptions, TailerStats } from "./types.js";
+
+/**
+ * Bytes read per step. One step runs a chunk's lines through the programs before the next read, so this bounds how
+ * long the event loop is busy at once (an HTTP scrape waits at most one chunk) and the memory in flight.
+ */
+const READ_CHUNK_BYTES = 256 * 1024;
+/** How often rotated-away or deleted files still open are checked for late writes. */
+const RETIRED_CHECK_MS = 200;
+/** Remembered positions of closed files, so a rotated file matching the glob later is not read twice. */
+const MAX_CLOSED_HINTS = 1024;
+
+const silentLogger: TailerLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/**
+ * Follows log files, pipes and sockets (see {@link TailerOptions}).
+ *
+ * Files present at start-up are read from their end (as mtail does) unless a saved position or `readFromStart`
+ * says otherwise; files that appear later are read from their start. A rotated file is read to its end (and
+ * watched for late writes for `rotatedGraceMs`) while the new file at its path is followed from its start.
+ */
+export class Tailer implements StreamHost {
+  readonly logger: TailerLogger;
+  readonly onLine: LineHandler;
+  readonly maxLineLength: number;
+  private readonly globs: CompiledGlob[] = [];
+  private readonly socketUrls: string[] = [];
+  private readonly wantStdin: boolean;
+  private readonly ignore: RegExp | undefined;
+  private readonly statuses = new Map<string, FileStatus>();
+  private readonly active = new Map<string, FileStream>(); // path -> the stream following it
+  private readonly retired = new Set<FileStream>();
+  private readonly byIdentity = new Map<string, FileStream>();
+  private readonly closedHints = new Map<string, { offset: number; tail: string }>(); // identity -> where it ended
+  private readonly opening = new Set<string>();
+  private readonly resumeAt = new Map<string, { identity: string; offset: number }>();
+  private readonly knownPaths = new Set<string>(); // paths in the saved state: if found new, read from the start
+  private readonly pipes = new Set<string>();
+  private readonly sources: Source[] = [];
+  private readonly queue: FileStream[] = [];
+  private readonly queued = new Set<FileStream>();
+  private readonly buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+  private pump: Promise<void> | undefined;
+  private watcher: FSWatcher | undefined;
+  private timers: NodeJS.Timeout[] = [];
+  private retiredTimer: NodeJS.Timeout | undefined;
+  private savedAtMs = 0;
+  private startingUp = true;
+  private stopped = false;
+  private totals = { rotations: 0, readErrors: 0 };
+
+  /** Validates the options; nothing is opened before `start()`. */
+  constructor(private readonly opts: TailerOptions) {
+    this.logger = opts.logger ?? silentLogger;
+    this.onLine = opts.onLine;
+    this.maxLineLength = opts.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
+    if (!(this.maxLineLength >= 1)) throw new RangeError(`maxLineLength must be positive, got ${this.maxLineLength}.`);
+    this.ignore =
+      typeof opts.ignoreFilenameRegex === "string" && opts.ignoreFilenameRegex !== ""
+        ? new RegExp(opts.ignoreFilenameRegex)
+        : opts.ignoreFilenameRegex instanceof RegExp
+          ? opts.ignoreFilenameRegex
+          : undefined;
+    let stdin = false;
+    for (const log of opts.logs) {
+      if (log === "") continue;
+      if (log === "-") stdin = true;
+      else if (isSocketUrl(log)) this.socketUrls.push(log);
+      else this.globs.push(compileGlob(log));
+    }
+    this.wantStdin = stdin;
+  }
+
+  /** Opens every source and starts following. Resolves once files present now are open and positioned. */
+  async start(): Promise<void> {
+    const ctx = { onLine: this.onLine, logger: this.logger, maxLineLength: this.maxLineLength };
+    if (this.wantStdin) this.sources.push(openStdin(ctx));
+    for (const url of this.socketUrls) this.sources.push(await openSocketSource(ctx, url));
+    if (this.opts.stateDir) await this.restorePositions(this.opts.stateDir);
+    if (this.globs.length > 0) {
+      await this.startWatcher();
+      for (const path of await this.scanGlobs()) await this.discover(path, this.startAtForStartupFile.bind(this));
+    }
+    this.startingUp = false;
+    const poll = this.opts.pollIntervalMs ?? 0;
+    if (poll > 0) this.every(poll, () => this.active.forEach((s) => this.schedule(s)));
+    const pollLogs = this.opts.pollLogIntervalMs ?? 0;
+    if (pollLogs > 0) this.every(pollLogs, () => this.rediscover());
+    if (this.opts.stateDir) this.every(this.opts.stateSaveIntervalMs ?? 2000, () => this.savePositions());
+  }
+
+  /** Stops reading, saves positions (with stateDir) and closes everything. Lines not yet complete stay unread. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    if (this.retiredTimer) clearInterval(this.retiredTimer);
+    await this.watcher?.close();
+    await this.pump;
+    if (this.opts.stateDir) await this.savePositions();
+    for (const s of [...this.active.values(), ...this.retired]) await s.close(false);
+    for (const src of this.sources) await src.close();
+  }
+
+  /** Status of every source followed so far (files, pipes, sockets). */
+  files(): FileStatus[] {
+    return [...this.statuses.values(), ...this.sources.map((s) => s.status)].map((s) => ({ ...s }));
+  }
+
+  /** Totals for the self metrics. */
+  stats(): TailerStats {
+    const t: TailerStats = { linesRead: 0, bytesRead: 0, rotations: 0, truncations: 0, readErrors: 0, linesCut: 0, openFiles: 0, files: 0 };
+    for (const s of [...this.statuses.values(), ...this.sources.map((x) => x.status)]) {
+      t.linesRead += s.lines;
+      t.bytesRead += s.bytes;
+      t.rotations += s.rotations;
+      t.truncations += s.truncations;
+      t.readErrors += s.errors;
+      t.linesCut += s.linesCut;
+      t.files++;
+    }
+    for (const s of this.active.values()) if (s.isOpen) t.openFiles++;
+    for (const s of this.retired) if (s.isOpen) t.openFiles++;
+    return t;
+  }
+
+  // ---- StreamHost: called by a stream at the end of its file.
+
+  /** @internal The path names another file now: finish this one as retired and follow the new one from its start. */
+  onReplaced(stream: FileStream): void {
+    this.retire(stream);
+    stream.status.rotations++;
+    this.logger.info({ path: stream.path, offset: stream.offset }, "Log file was rotated; following the new file.");
+    void this.discover(stream.path, () => "start");
+  }
+
+  /** @internal The file changed. */
+  wake(stream: FileStream): void {
+    this.schedule(stream);
+  }
+
+  /** @internal The path is gone (renamed away or deleted): keep draining the open file for a while. */
+  onRemoved(stream: FileStream): void {
+    this.retire(stream);
+    this.logger.info({ path: stream.path, offset: stream.offset }, "Log file was removed or renamed.");
+  }
+
+  // ---- Discovery
+
+  private matches(path: string): boolean {
+    if (this.ignore?.test(path)) return false;
+    for (const g of this.globs) if (g.regex.test(path)) return true;
+    return false;
+  }
+
+  private async startWatcher(): Promise<void> {
+    const bases = [...new Set(this.globs.map((g) => g.base))];
+    const depth = Math.max(...this.globs.map((g) => g.depth));
+    const watcher = watch(bases, {
+      ignoreInitial: true,
+      persistent: true,
+      followSymlinks: true,
+      atomic: false, // we compare inodes ourselves; chokidar's 100 ms unlink/add merging would only delay us
+      depth: depth === Infinity ? undefined : depth,
+      ignored: (path: string, st?: Stats) => st !== undefined && st.isFile() && !this.matches(path),
+    });
+    const onEvent = (fromStart: boolean) => (path: string) => {
+      if (this.stopped) return;
+      const s = this.active.get(path);
+      if (s) this.schedule(s);
+      else if (this.matches(path)) void this.discover(path, fromStart || !this.startingUp ? () => "start" : () => "end");
+    };
+    watcher.on("add", onEvent(true));
+    watcher.on("change", onEvent(false));
+    watcher.on("unlink", onEvent(false));
+    watcher.on("error", (err) => this.logger.warn({ err }, "File watcher error; relying on polling if enabled."));
+    await new Promise<void>((resolve) => watcher.once("ready", () => resolve()));
+    this.watcher = watcher;
+  }
+
+  /** Every existing path matching a glob (plain paths included when they exist). */
+  private async scanGlobs(): Promise<string[]> {
+    const found = new Set<string>();
+    for (const g of this.globs) {
+      if (!g.isGlob) {
+        found.add(g.pattern);
+        continue;
+      }
+      let entries: string[] = [];
+      try {
+        entries = await readdir(g.base, { recursive: g.depth > 0 });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "ENOENT") this.logger.warn({ err, path: g.base }, "Cannot list log directory.");
+      }
+      for (const e of entries) {
+        const path = join(g.base, e);
+        if (this.matches(path)) found.add(path);
+      }
+    }
+    return [...found].sort();
+  }
+
+  private async rediscover(): Promise<void> {
+    for (const path of await this.scanGlobs()) {
+      const s = this.active.get(path);
+      if (s) this.schedule(s);
+      else await this.discover(path, () => "start");
+    }
+  }
+
+  private startAtForStartupFile(path: string, st: Stats): StartAt {
+    const resume = this.resumeAt.get(path);
+    if (resume && resume.identity === identityOf(st)) return resume.offset;
+    if (this.knownPaths.has(path)) return "start"; // it replaced the file we knew while we were down
+    if (this.opts.readFromStart) return "start";
+    // With saved state, a file created after the last save is new to us: read it whole.
+    const born = st.birthtimeMs > 0 ? st.birthtimeMs : st.mtimeMs;
+    return this.savedAtMs > 0 && born >= this.savedAtMs ? "start" : "end";
+  }
+
+  /** Starts following `path` unless it is followed already or is another name of a followed file. */
+  private async discover(path: string, startAt: (path: string, st: Stats) => StartAt): Promise<void> {
+    if (this.stopped || this.active.has(path) || this.opening.has(path) || this.pipes.has(path)) return;
+    this.opening.add(path);
+    try {
+      let st: Stats;
+      try {
+        st = await stat(path);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "ENOENT") this.countError(path, err, "Cannot stat log file.");
+        return;
+      }
+      if (st.isFIFO()) {
+        this.pipes.add(path);
+        const ctx = { onLine: this.onLine, logger: this.logger, maxLineLength: this.maxLineLength };
+        this.sources.push(openNamedPipe(ctx, path));
+        return;
+      }
+      if (!st.isFile()) return;
+      const identity = identityOf(st);
+      const owner = this.byIdentity.get(identity);
+      if (owner && !owner.retired) return; // the same file under another name (symlink, hard link): read it once
+      const status = this.statusOf(path);
+      const stream = new FileStream(this, path, status);
+      let start = owner ? owner.committedOffset : startAt(path, st);
+      const hint = this.closedHints.get(identity);
+      if (!owner && hint) {
+        // A file we finished earlier shows up under a matching name (x.log.1 for a *.log* glob): go on where we
+        // ended if its content is still what we read, so it is not read twice.
+        const sig = await readSignature(path, hint.offset).catch(() => undefined);
+        if (sig && sig.tail === hint.tail && st.size >= hint.offset) start = hint.offset;
+      }
+      if (owner) await this.closeRetired(owner, false); // adopt: the new stream resumes where the old one stood
+      const opened = await stream.open(start, identity);
+      if (!opened || this.stopped) {
+        await stream.close(false);
+        return;
+      }
+      this.active.set(path, stream);
+      this.byIdentity.set(identity, stream);
+      this.logger.debug({ path, offset: stream.offset }, "Following log file.");
+      this.schedule(stream);
+    } catch (err) {
+      this.countError(path, err, "Failed to open log file.");
+    } finally {
+      this.opening.delete(path);
+    }
+  }
+
+  private statusOf(path: string): FileStatus {
+    let s = this.statuses.get(path);
+    if (!s) this.statuses.set(path, (s = newStatus(path)));
+    return s;
+  }
+
+  private countError(path: string, err: unknown, msg: string): void {
+    this.statusOf(path).errors++;
+    this.logger.warn({ err, path }, msg);
+  }
+
+  // ---- Reading: one chunk of one stream at a time, round-robin.
+
+  private schedule(stream: FileStream): void {
+    if (this.stopped || this.queued.has(stream)) return;
+    this.queued.add(stream);
+    this.queue.push(stream);
+    this.pump ??= this.drain().finally(() => (this.pump = undefined));
+  }
+
+  private async drain(): Promise<void> {
+    // Each step awaits a read, which returns to the event loop, so timers and HTTP requests run between chunks.
+    while (this.queue.length > 0 && !this.stopped) {
+      const stream = this.queue.shift()!;
+      this.queued.delete(stream);
+      let more = false;
+      try {
+        more = await stream.step(this.buffer);
+      } catch (err) {
+        stream.status.errors++;
+        this.logger.warn({ err, path: stream.path }, "Failed to read log file.");
+      }
+      if (more) this.schedule(stream); // to the back of the queue: hundreds of busy files take turns
+    }
+  }
+
+  // ---- Rotated and deleted files
+
+  private retire(stream: FileStream): void {
+    if (stream.retired) return;
+    stream.retire();
+    if (this.active.get(stream.path) === stream) this.active.delete(stream.path);
+    this.retired.add(stream);
+    this.retiredTimer ??= setInterval(() => this.checkRetired(), RETIRED_CHECK_MS);
+  }
+
+  private checkRetired(): void {
+    const grace = this.opts.rotatedGraceMs ?? 5000;
+    const now = Date.now();
+    for (const s of this.retired) {
+      if (now - s.lastGrowthMs > grace && !this.queued.has(s)) void this.closeRetired(s, true);
+      else this.schedule(s);
+    }
+  }
+
+  private async closeRetired(stream: FileStream, flush: boolean): Promise<void> {
+    if (!this.retired.delete(stream)) return;
+    if (this.byIdentity.get(stream.identity) === stream) this.byIdentity.delete(stream.identity);
+    if (flush) {
+      this.closedHints.set(stream.identity, { offset: stream.offset, tail: "" });
+      const sig = await readSignature(stream.path, stream.offset).catch(() => undefined);
+      // The hint is only trusted when the bytes before the offset still match; an empty tail never matches a
+      // non-empty one, so an unreadable file is simply read again from its start.
+      if (sig) this.closedHints.set(stream.identity, { offset: stream.offset, tail: sig.tail });
+      if (this.closedHints.size > MAX_CLOSED_HINTS) this.closedHints.delete(this.closedHints.keys().next().value!);
+    }
+    await stream.close(flush);
+    if (this.retired.size === 0 && this.retiredTimer) {
+      clearInterval(this.retiredTimer);
+      this.retiredTimer = undefined;
+    }
+  }
+
+  private every(ms: number, fn: () => unknown): void {
+    const t = setInterval(() => {
+      if (!this.stopped) void Promise.resolve(fn()).catch((err) => this.logger.warn({ err }, "Periodic tailer task failed."));
+    }, ms);
+    t.unref();
+    this.timers.push(t);
+  }
+
+  // ---- Positions
+
+  private async savePositions(): Promise<void> {
+    const files: SavedPosition[] = [];
+    for (const s of [...this.active.values(), ...this.retired]) {
+      if (!s.isOpen) continue;
+      const offset = s.committedOffset;
+      try {
+        const sig = await readSignature(s.path, offset);
+        // The path may name another file by now (rotated under us); then this stream's bytes cannot be re-read
+        // through it, and the identity search on restart finds the file under its new name.
+        files.push({ path: s.path, dev: s.dev, ino: s.ino, offset, ...sig });
+      } catch {
+        files.push({ path: s.path, dev: s.dev, ino: s.ino, offset, fingerprint: "", fingerprintLength: 0, tail: "" });
+      }
+    }
+    try {
+      await savePositions(this.opts.stateDir!, { version: 1, savedAtMs: Date.now(), files });
+    } catch (err) {
+      this.logger.warn({ err, stateDir: this.opts.stateDir }, "Failed to save log positions.");
+    }
+  }
+
+  private async restorePositions(stateDir: string): Promise<void> {
+    let state;
+    try {
+      state = await loadPositions(stateDir);
+    } catch (err) {
+      this.logger.error({ err, stateDir }, "Ignoring unreadable positions file; logs are read from their end.");
+      return;
+    }
+    if (!state) return;
+    this.savedAtMs = state.savedAtMs;
+    for (const saved of state.files) {
+      this.knownPaths.add(saved.path);
+      const found = await this.findSavedFile(saved);
+      if (!found) {
+        this.logger.warn({ path: saved.path }, "Saved log file not found; its unread end (if any) is lost.");
+        continue;
+      }
+      if (found.path === saved.path) {
+        this.resumeAt.set(saved.path, { identity: found.identity, offset: saved.offset });
+        continue;
+      }
+      // Rotated while we were down: finish the old file from the saved offset under its old name.
+      const stream = new FileStream(this, found.path, this.statusOf(saved.path));
+      stream.splitter.filename = saved.path;
+      if (await stream.open(saved.offset, found.identity)) {
+        this.logger.info({ path: saved.path, rotatedTo: found.path, offset: saved.offset }, "Finishing a log file rotated while stopped.");
+        this.byIdentity.set(found.identity, stream);
+        this.retire(stream);
+        this.schedule(stream);
+      }
+    }
+  }
+
+  /** The file a saved position belongs to: at its path, or renamed next to it (x.log.1, x.log-2024...). */
+  private async findSavedFile(saved: SavedPosition): Promise<{ path: string; identity: string } | undefined> {
+    const candidates = [saved.path];
+    try {
+      const dir = dirname(saved.path);
+      const base = basename(saved.path);
+      for (const e of (await readdir(dir)).sort()) if (e !== base && e.startsWith(base)) candidates.push(join(dir, e));
+    } catch {
+      // the directory is gone: nothing to find
+    }
+    const identity = `${saved.dev}:${saved.ino}`;
+    let byContent: { path: string; identity: string } | undefined;
+    for (const path of candidates) {
+      let st: Stats;
+      try {
+        st = await stat(path);
+      } catch {
+        continue;
+      }
+      if (!st.isFile() || st.size < saved.offset) continue;
+      if (!(await contentMatches(path, saved).catch(() => false))) continue;
+      if (identityOf(st) === identity) return { path, identity };
+      // Same bytes, another inode: a copy (copytruncate's x.log.1). Used when the original inode is not found.
+      byContent ??= { path, identity: identityOf(st) };
+    }
+    return byContent;
+  }
+}

@@ -1,0 +1,144 @@
+// Finds golden cases on disk and runs one through the logtally CLI exactly as the conformance suite does.
+// A case is a folder of *.mtail programs, *.log inputs and the reference output recorded from mtail 3.0.0~rc50.
+
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The repository root, found from this file's place in either test/golden or dist/test/golden. */
+export const repoRoot = findRepoRoot(fileURLToPath(new URL(".", import.meta.url)));
+
+/** Absolute log paths (from getfilename()) differ per checkout, so expected files spell the case folder this way. */
+export const CASEDIR = "@CASEDIR@";
+
+/** One golden case: where its files are and what mtail did with them. */
+export interface GoldenCase {
+  name: string;
+  dir: string;
+  /** Program file names relative to dir; passed as one file, or as the folder when there are several. */
+  progs: string[];
+  /** Log file names relative to dir, in the order given to --logs. */
+  logs: string[];
+  /** Extra command-line flags, one per line in the `args` file. */
+  args: string[];
+  /** Reference exposition, with CASEDIR standing for the case folder; absent for compile-error cases. */
+  expectedProm?: string;
+  /** mtail's --one_shot_format=json output, with CASEDIR for the case folder; compared without "Time" fields. */
+  expectedJson?: string;
+  /** Compile-error expectation (see README.md): substrings that must appear on stderr. */
+  expectedErr?: { stderr: string[] };
+  /** True when the expectation was written by hand for a feature mtail rc50 lacks (see the EXTENSION file). */
+  extension: boolean;
+}
+
+/** The result of one CLI run. */
+export interface RunResult {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  error?: Error;
+}
+
+function findRepoRoot(start: string): string {
+  let dir = start;
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "test", "golden"))) return dir;
+    dir = join(dir, "..");
+  }
+  throw new Error(`Cannot find the logtally repository root above ${start}.`);
+}
+
+/** Loads every case folder under `root` (sorted by name); a folder with no program is reported, not skipped. */
+export function loadCases(root: string): GoldenCase[] {
+  if (!existsSync(root)) return [];
+  return readdirSync(root)
+    .filter((n) => statSync(join(root, n)).isDirectory())
+    .sort()
+    .map((name) => loadCase(name, join(root, name)));
+}
+
+/** Reads one case folder. */
+export function loadCase(name: string, dir: string): GoldenCase {
+  const files = readdirSync(dir).sort();
+  const read = (f: string): string | undefined => (files.includes(f) ? readFileSync(join(dir, f), "utf8") : undefined);
+  const err = read("expected.err");
+  return {
+    name,
+    dir: realpathSync(dir),
+    progs: files.filter((f) => f.endsWith(".mtail")),
+    logs: files.filter((f) => f.endsWith(".log")),
+    args: (read("args") ?? "").split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")),
+    expectedProm: read("expected.prom"),
+    expectedJson: read("expected.json"),
+    expectedErr: err === undefined ? undefined : parseExpectedErr(err),
+    extension: files.includes("EXTENSION"),
+  };
+}
+
+/** expected.err: `stderr: <text>` lines must each appear in stderr; `#` lines are comments; exit must be non-zero. */
+export function parseExpectedErr(text: string): { stderr: string[] } {
+  const stderr: string[] = [];
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#") || line === "exit: nonzero") continue;
+    const m = /^stderr: (.+)$/.exec(line);
+    if (!m) throw new Error(`expected.err: cannot read line ${JSON.stringify(line)}; use "stderr: <text>".`);
+    stderr.push(m[1]);
+  }
+  return { stderr };
+}
+
+/** The command-line arguments the conformance suite would use for this case, relative to the case folder. */
+export function cliArgs(c: GoldenCase, format = "prometheus"): string[] {
+  const progs = c.progs.length === 1 ? c.progs[0] : ".";
+  const args = ["--progs", progs];
+  if (c.logs.length > 0) args.push("--logs", c.logs.join(","));
+  return [...args, "--one_shot", `--one_shot_format=${format}`, ...c.args];
+}
+
+/** Runs bin/logtally.js on a case from inside its folder (so relative names match the recorded output). */
+export function runLogtally(c: GoldenCase, format = "prometheus", timeoutMs = 15000): RunResult {
+  const bin = join(repoRoot, "bin", "logtally.js");
+  const r = spawnSync(process.execPath, [bin, ...cliArgs(c, format)], {
+    cwd: c.dir,
+    encoding: "utf8",
+    timeout: timeoutMs,
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, TZ: "UTC" },
+  });
+  return { status: r.status, signal: r.signal, stdout: r.stdout ?? "", stderr: r.stderr ?? "", error: r.error };
+}
+
+/** Puts the real case folder into a recorded exposition. */
+export function expandCaseDir(text: string, dir: string): string {
+  return text.split(CASEDIR).join(dir);
+}
+
+/** Replaces the real case folder by CASEDIR, so a recorded exposition does not depend on the checkout's path. */
+export function abstractCaseDir(text: string, dir: string): string {
+  return text.split(dir).join(CASEDIR);
+}
+
+/** The ready-to-use programs in programs/: each <name>.mtail runs on samples/<name>.log against expected/<name>.prom. */
+export function loadProgramCases(programsDir: string): GoldenCase[] {
+  if (!existsSync(programsDir)) return [];
+  const dir = realpathSync(programsDir);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".mtail"))
+    .sort()
+    .map((prog) => {
+      const name = prog.replace(/\.mtail$/, "");
+      const expected = join(dir, "expected", `${name}.prom`);
+      return {
+        name,
+        dir,
+        progs: [prog],
+        logs: [join("samples", `${name}.log`)],
+        args: [],
+        expectedProm: existsSync(expected) ? readFileSync(expected, "utf8") : undefined,
+        extension: false,
+      };
+    });
+}

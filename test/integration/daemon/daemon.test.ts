@@ -1,0 +1,203 @@
+// The daemon as users run it: a real `node bin/logtally.js` process on 127.0.0.1 (ports 39300-39339),
+// real log files and program files, real signals.
+import { expect } from "chai";
+import dgram from "node:dgram";
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { LogtallyProcess, httpGet, waitForBody } from "../../helpers/logtally-process.js";
+import { waitFor } from "../../helpers/wait-for.js";
+
+const COUNT_PROGRAM = "counter requests_total by method\n/^(?P<method>[A-Z]+) / {\n  requests_total[$method]++\n}\n";
+const BROKEN_PROGRAM = "counter requests_total by method\n/^(?P<method>[A-Z]+) / {\n  request_total[$method]++\n}\n";
+
+describe("daemon (integration)", function () {
+  this.timeout(30_000);
+  let dir: string;
+  let progs: string;
+  let logs: string;
+  const running: LogtallyProcess[] = [];
+  const start = (args: string[]) => {
+    const p = new LogtallyProcess(args);
+    running.push(p);
+    return p;
+  };
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), "logtally-daemon-"));
+    progs = path.join(dir, "progs");
+    logs = path.join(dir, "logs");
+    mkdirSync(progs);
+    mkdirSync(logs);
+    writeFileSync(path.join(progs, "count.mtail"), COUNT_PROGRAM);
+  });
+  afterEach(async () => {
+    for (const p of running.splice(0)) await p.stop("SIGKILL").catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("serves metrics for lines appended to a followed log, and stops cleanly on SIGTERM", async () => {
+    const port = 39300;
+    const log = path.join(logs, "app.log");
+    writeFileSync(log, "");
+    const d = start(["--progs", progs, "--logs", path.join(logs, "*.log"), "--port", String(port), "--address", "127.0.0.1"]);
+    await d.waitForHttp(port);
+    appendFileSync(log, "GET /a\nPOST /b\nGET /c\n");
+    const body = await waitForBody(port, "/metrics", (b) => b.includes('requests_total{method="GET",prog="count.mtail"} 2'));
+    expect(body).to.include('requests_total{method="POST",prog="count.mtail"} 1');
+    expect(body).to.include('logtally_lines_total{prog="count.mtail"} 3');
+    expect(body).to.include("logtally_files_tailed 1");
+
+    const status = await httpGet({ port }, "/");
+    expect(status.status).to.equal(200);
+    expect(status.body).to.include("count.mtail");
+    expect(status.body).to.include(log);
+    expect((await httpGet({ port }, "/json")).body).to.include('"Program": "count.mtail"');
+    expect((await httpGet({ port }, "/healthz")).status).to.equal(200);
+    expect((await httpGet({ port }, "/no-such-page")).status).to.equal(404);
+
+    expect(await d.stop("SIGTERM")).to.equal(0);
+    expect(d.stderr).to.include('"msg":"Stopped."');
+    // Every log line is one JSON object.
+    for (const line of d.stderr.trim().split("\n")) expect(() => JSON.parse(line), line).not.to.throw();
+  });
+
+  it("keeps the old version of a program broken on disk, shows the error, reloads it when fixed, drops it when removed", async () => {
+    const port = 39301;
+    const log = path.join(logs, "app.log");
+    writeFileSync(log, "");
+    const d = start(["--progs", progs, "--logs", log, "--port", String(port), "--address", "127.0.0.1"]);
+    await d.waitForHttp(port);
+    appendFileSync(log, "GET /a\n");
+    await waitForBody(port, "/metrics", (b) => b.includes('requests_total{method="GET",prog="count.mtail"} 1'));
+
+    writeFileSync(path.join(progs, "count.mtail"), BROKEN_PROGRAM);
+    await waitForBody(port, "/metrics", (b) => b.includes('logtally_program_compile_failures_total{prog="count.mtail"} 1'));
+    appendFileSync(log, "GET /b\n");
+    // The old version still runs and its counter still counts.
+    await waitForBody(port, "/metrics", (b) => b.includes('requests_total{method="GET",prog="count.mtail"} 2'));
+    const page = (await httpGet({ port }, "/")).body;
+    expect(page).to.include("reload failed: previous version still running");
+    expect(page).to.include("count.mtail:3:3");
+
+    // Fixed with an extra comment line: the declaration is unchanged, so the counter keeps its value.
+    writeFileSync(path.join(progs, "count.mtail"), "# fixed\n" + COUNT_PROGRAM);
+    await waitForBody(port, "/metrics", (b) => b.includes('logtally_program_loads_total{prog="count.mtail"} 2'));
+    appendFileSync(log, "GET /c\n");
+    await waitForBody(port, "/metrics", (b) => b.includes('requests_total{method="GET",prog="count.mtail"} 3'));
+    expect((await httpGet({ port }, "/")).body).not.to.include("reload failed");
+
+    unlinkSync(path.join(progs, "count.mtail"));
+    await waitForBody(port, "/metrics", (b) => !b.includes("requests_total{") && !b.includes('prog="count.mtail"'));
+    expect(await d.stop("SIGINT")).to.equal(0);
+  });
+
+  it("picks up a program added to the folder (watcher, or SIGHUP)", async () => {
+    const port = 39302;
+    const d = start(["--progs", progs, "--port", String(port), "--address", "127.0.0.1"]);
+    await d.waitForHttp(port);
+    writeFileSync(path.join(progs, "gauge.mtail"), "gauge answer\n/x/ {\n  answer = 42\n}\n");
+    d.child.kill("SIGHUP");
+    await waitForBody(port, "/metrics", (b) => b.includes('logtally_program_loaded{prog="gauge.mtail"} 1'));
+  });
+
+  it("exits 1 naming the port when it is already in use", async () => {
+    const port = 39303;
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(port, "127.0.0.1", resolve));
+    try {
+      const d = start(["--progs", progs, "--port", String(port), "--address", "127.0.0.1"]);
+      expect(await d.exit()).to.equal(1);
+      expect(d.stderr).to.include(`Cannot listen on port ${port} on 127.0.0.1: it is already in use.`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it("pushes to a statsd collector over UDP", async () => {
+    const port = 39304;
+    const statsdPort = 39305;
+    const received: string[] = [];
+    const sock = dgram.createSocket("udp4");
+    sock.on("message", (m) => received.push(...m.toString().split("\n")));
+    await new Promise<void>((resolve) => sock.bind(statsdPort, "127.0.0.1", resolve));
+    try {
+      const log = path.join(logs, "app.log");
+      writeFileSync(log, "");
+      const d = start(["--progs", progs, "--logs", log, "--port", String(port), "--address", "127.0.0.1",
+        "--statsd_hostport", `127.0.0.1:${statsdPort}`, "--metric_push_interval=200ms"]);
+      await d.waitForHttp(port);
+      appendFileSync(log, "GET /a\nGET /b\n");
+      await waitFor(() => received.some((l) => l.startsWith("count.mtail.requests_total.method.GET:")), 10_000,
+        () => `datagrams: ${JSON.stringify(received)}`);
+      expect(await d.stop()).to.equal(0);
+    } finally {
+      sock.close();
+    }
+  });
+
+  it("pushes to a graphite collector over TCP", async () => {
+    const port = 39307;
+    const graphitePort = 39308;
+    let received = "";
+    const carbon = net.createServer((c) => c.setEncoding("utf8").on("data", (d: string) => (received += d)));
+    await new Promise<void>((resolve) => carbon.listen(graphitePort, "127.0.0.1", resolve));
+    try {
+      const log = path.join(logs, "app.log");
+      writeFileSync(log, "");
+      const d = start(["--progs", progs, "--logs", log, "--port", String(port), "--address", "127.0.0.1",
+        "--graphite_host_port", `127.0.0.1:${graphitePort}`, "--graphite_prefix", "app.", "--metric_push_interval=200ms"]);
+      await d.waitForHttp(port);
+      appendFileSync(log, "PUT /a\n");
+      await waitFor(() => /^app\.count\.mtail\.requests_total\.method\.PUT 1 \d+$/m.test(received), 10_000, () => received);
+      expect(await d.stop()).to.equal(0);
+    } finally {
+      carbon.close();
+    }
+  });
+
+  it("counts runtime errors per program and shows the last one", async () => {
+    const port = 39309;
+    writeFileSync(path.join(progs, "strict.mtail"), "counter total\n/^n=(?P<n>\\S+)$/ {\n  total += int($n)\n}\n");
+    const log = path.join(logs, "app.log");
+    writeFileSync(log, "");
+    const d = start(["--progs", progs, "--logs", log, "--port", String(port), "--address", "127.0.0.1"]);
+    await d.waitForHttp(port);
+    appendFileSync(log, "n=5\nn=abc\nn=7\n");
+    const body = await waitForBody(port, "/metrics", (b) => b.includes('logtally_runtime_errors_total{prog="strict.mtail"} 1'));
+    expect(body).to.include('total{prog="strict.mtail"} 12');
+    expect((await httpGet({ port }, "/")).body).to.include("Last runtime error");
+    await waitFor(() => /"msg":"Runtime error in strict\.mtail\."/.test(d.stderr), 5000, () => d.stderr);
+  });
+
+  it("serves on a UNIX socket", async () => {
+    const socketPath = path.join(dir, "logtally.sock");
+    const d = start(["--progs", progs, "--unix_socket", socketPath]);
+    await waitFor(async () => {
+      try {
+        return (await httpGet({ socketPath }, "/readyz")).status === 200;
+      } catch {
+        return false;
+      }
+    }, 10_000, () => d.stderr);
+    expect((await httpGet({ socketPath }, "/metrics")).body).to.include("logtally_program_loaded");
+    expect(await d.stop()).to.equal(0);
+  });
+
+  it("reads a config file, and names a mistyped key in it", async () => {
+    const port = 39306;
+    const good = path.join(dir, "good.yaml");
+    writeFileSync(good, `progs: progs\nport: ${port}\naddress: 127.0.0.1\nlog_level: warn\n`);
+    const d = start(["--config", good]);
+    await d.waitForHttp(port);
+    expect((await httpGet({ port }, "/metrics")).body).to.include('logtally_program_loaded{prog="count.mtail"} 1');
+    expect(await d.stop()).to.equal(0);
+
+    const bad = path.join(dir, "bad.yaml");
+    writeFileSync(bad, "progs: progs\nprot: 39307\n");
+    const b = start(["--config", bad]);
+    expect(await b.exit()).to.equal(2);
+    expect(b.stderr).to.include(`${bad}:2:1: unknown key "prot". Did you mean "port"?`);
+  });
+});

@@ -1,0 +1,65 @@
+// Helpers for the tailer integration tests: a temp directory, a line collector and a started Tailer.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect } from "chai";
+import { Tailer, type TailerOptions } from "../../../src/tailer/tailer.js";
+import { waitFor } from "../../helpers/wait-for.js";
+
+/** Lines received, in order, with their file names. */
+export class Collector {
+  readonly lines: string[] = [];
+  readonly files: string[] = [];
+  readonly onLine = (text: string, filename: string): void => {
+    this.lines.push(text);
+    this.files.push(filename);
+  };
+  /** Waits until `n` lines arrived (failing with what did arrive). */
+  async waitForCount(n: number, timeoutMs = 10000): Promise<void> {
+    await waitFor(() => this.lines.length >= n, timeoutMs, () => `wanted ${n} lines, have ${this.lines.length}: ${summarize(this.lines)}`);
+  }
+  /** Asserts every expected line arrived exactly once (order free) and nothing else. */
+  expectExactly(want: string[]): void {
+    const missing = want.filter((l) => !this.lines.includes(l));
+    const counts = new Map<string, number>();
+    for (const l of this.lines) counts.set(l, (counts.get(l) ?? 0) + 1);
+    const dup = [...counts].filter(([, n]) => n > 1).map(([l]) => l);
+    const extra = this.lines.filter((l) => !want.includes(l));
+    expect({ missing: missing.slice(0, 5), duplicated: dup.slice(0, 5), extra: extra.slice(0, 5), count: this.lines.length })
+      .to.deep.equal({ missing: [], duplicated: [], extra: [], count: want.length });
+  }
+}
+
+function summarize(lines: string[]): string {
+  return lines.length <= 6 ? JSON.stringify(lines) : `${JSON.stringify(lines.slice(0, 3))} ... ${JSON.stringify(lines.slice(-3))}`;
+}
+
+/** `n` distinct lines `prefix-<i>` starting at `from`. */
+export function numbered(prefix: string, from: number, n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `${prefix}-${from + i} some payload to make the line longer`);
+}
+
+/** Per-test temp directory and tailers that are always stopped. */
+export function useSandbox(): { dir: () => string; start: (opts: Partial<TailerOptions> & { logs: string[] }, c?: Collector) => Promise<{ tailer: Tailer; c: Collector }> } {
+  let dir = "";
+  const tailers: Tailer[] = [];
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "logtally-tailer-"))));
+  afterEach(async () => {
+    for (const t of tailers.splice(0)) await t.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    dir: () => dir,
+    start: async (opts, c = new Collector()) => {
+      const tailer = new Tailer({ onLine: c.onLine, rotatedGraceMs: 1000, ...opts });
+      tailers.push(tailer);
+      await tailer.start();
+      return { tailer, c };
+    },
+  };
+}
+
+/** Resolves after the event loop had a chance to run I/O callbacks (lets the tailer see an intermediate state). */
+export function tick(): Promise<void> {
+  return new Promise((r) => setImmediate(r));
+}

@@ -1,0 +1,130 @@
+// main() in-process: --help, usage errors, --compile_only and --one_shot, with buffers for stdout and stderr.
+import { expect } from "chai";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Writable } from "node:stream";
+import { main } from "../../../src/cli/main.js";
+
+/** A writable that keeps what was written. */
+class Capture extends Writable {
+  text = "";
+  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const code = await main(argv, { stdout, stderr, env: {} });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+describe("cli/main", () => {
+  let dir: string;
+  let progs: string;
+  let log: string;
+  before(() => {
+    dir = mkdtempSync(path.join(tmpdir(), "logtally-cli-"));
+    progs = path.join(dir, "progs");
+    mkdirSync(progs);
+    writeFileSync(path.join(progs, "count.mtail"), 'counter lines by kind\n/^(?P<kind>\\w+) / {\n  lines[$kind]++\n}\n');
+    writeFileSync(path.join(progs, "notes.txt"), "not a program");
+    writeFileSync(path.join(dir, "broken.mtail"), "counter a\n/x/ {\n  b++\n}\n");
+    log = path.join(dir, "app.log");
+    writeFileSync(log, "get /a\nput /b\nget /c\n");
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("prints help listing flags, exit 0", async () => {
+    const r = await run(["--help"]);
+    expect(r.code).to.equal(0);
+    expect(r.stdout).to.include("--one_shot_format");
+    expect(r.stdout).to.include("(default 3903)");
+  });
+
+  it("reports a usage error with exit 2", async () => {
+    const r = await run(["--prog", progs]);
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.include("Did you mean --progs?");
+  });
+
+  it("asks for --progs when it is missing", async () => {
+    const r = await run(["--one_shot"]);
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.match(/no programs given; use --progs/);
+  });
+
+  it("one-shot prometheus output with the prog label", async () => {
+    const r = await run(["-progs", progs, "--logs", log, "--one_shot", "--one_shot_format=prometheus"]);
+    expect(r.stderr).to.equal("");
+    expect(r.code).to.equal(0);
+    expect(r.stdout).to.equal(
+      "# HELP lines defined at count.mtail:1:9-13\n# TYPE lines counter\n" +
+        'lines{kind="get",prog="count.mtail"} 2\nlines{kind="put",prog="count.mtail"} 1\n',
+    );
+  });
+
+  it("one-shot without the prog label, a log named twice read once", async () => {
+    const r = await run(["--progs", progs, `--logs=${log},${log}`, "--logs", log, "--one_shot",
+      "--one_shot_format", "prometheus", "--emit_prog_label=false"]);
+    expect(r.code).to.equal(0);
+    expect(r.stdout).to.include('lines{kind="get"} 2\n');
+  });
+
+  it("one-shot expands globs in --logs", async () => {
+    writeFileSync(path.join(dir, "more.log"), "get /d\n");
+    const r = await run(["--progs", progs, "--logs", path.join(dir, "*.log"), "--one_shot", "--one_shot_format=prometheus"]);
+    expect(r.code).to.equal(0);
+    expect(r.stdout).to.include('lines{kind="get",prog="count.mtail"} 3\n');
+  });
+
+  it("one-shot JSON is the default format", async () => {
+    const r = await run(["--progs", progs, "--logs", log, "--one_shot"]);
+    expect(r.code).to.equal(0);
+    const parsed = JSON.parse(r.stdout) as Record<string, Array<{ Program: string }>>;
+    expect(parsed["lines"]![0]!.Program).to.equal("count.mtail");
+  });
+
+  it("one-shot with a missing log still prints the metrics", async () => {
+    const r = await run(["--progs", progs, "--logs", path.join(dir, "nope.log"), "--one_shot", "--one_shot_format=prometheus"]);
+    expect(r.code).to.equal(0);
+    expect(r.stderr).to.match(/cannot read log .*nope\.log/);
+  });
+
+  it("one-shot with a broken program prints its errors and exits 1", async () => {
+    const r = await run(["--progs", path.join(dir, "broken.mtail"), "--logs", log, "--one_shot"]);
+    expect(r.code).to.equal(1);
+    expect(r.stdout).to.equal("");
+    expect(r.stderr).to.include("compile failed for broken.mtail:");
+    expect(r.stderr).to.match(/broken\.mtail:3:3/);
+  });
+
+  it("compile_only: 0 for good programs, 1 with the errors for a broken one", async () => {
+    expect((await run(["--progs", progs, "--compile_only"])).code).to.equal(0);
+    const bad = await run(["--progs", path.join(dir, "broken.mtail"), "--compile_only"]);
+    expect(bad.code).to.equal(1);
+    expect(bad.stderr).to.match(/broken\.mtail:3:3/);
+  });
+
+  it("compile_only --dump_js prints the generated function", async () => {
+    const r = await run(["--progs", progs, "--compile_only", "--dump_js"]);
+    expect(r.code).to.equal(0);
+    expect(r.stdout).to.include("count.mtail");
+    expect(r.stdout).to.include("function line(");
+  });
+
+  it("a missing --progs folder is an error naming it", async () => {
+    const r = await run(["--progs", path.join(dir, "missing"), "--one_shot"]);
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/cannot read --progs .*missing: no such file or directory/);
+  });
+
+  it("an unknown time zone is a usage error", async () => {
+    const r = await run(["--progs", progs, "--logs", log, "--one_shot", "--override_timezone=Mars/Base"]);
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.include("Mars/Base");
+  });
+});

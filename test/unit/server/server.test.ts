@@ -1,0 +1,140 @@
+// The HTTP server against a real store and a fake StatusSource, on 127.0.0.1 (ports 39390-39399).
+import { expect } from "chai";
+import http from "node:http";
+import { Store } from "../../../src/metrics/store.js";
+import { Runtime } from "../../../src/runtime/index.js";
+import { ListenError, MetricsServer, wantsOpenMetrics } from "../../../src/server/server.js";
+import { escapeHtml } from "../../../src/server/status-page.js";
+import type { ProgramInfo, StatusSource } from "../../../src/server/status.js";
+
+const PORT = 39390;
+const silent = { info: () => {}, warn: () => {} };
+
+function get(path: string, headers: Record<string, string> = {}, method = "GET"): Promise<{ status: number; type: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: "127.0.0.1", port: PORT, path, headers, method, agent: false }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => (body += c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, type: String(res.headers["content-type"]), body }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+describe("server/MetricsServer", () => {
+  const store = new Store();
+  const runtime = new Runtime(store);
+  let ready = false;
+  const programs: ProgramInfo[] = [
+    { name: "count.mtail", loaded: true, lastCompileError: "", lines: 3, runtimeErrors: 1, lastRuntimeError: "bad <number>", loads: 1, compileFailures: 0 },
+    { name: "broken.mtail", loaded: false, lastCompileError: "broken.mtail:3:3-5: Identifier `b' not declared.\n  b++\n  ^", lines: 0, runtimeErrors: 0, lastRuntimeError: "", loads: 0, compileFailures: 2 },
+  ];
+  const status: StatusSource = {
+    programs: () => programs,
+    files: () => [{ path: "/var/log/app.log", offset: 42, lines: 3, bytes: 42, rotations: 1, truncations: 0, error: "" }],
+    ready: () => ready,
+    settings: () => ({ progs: "/etc/logtally" }),
+    startedMs: Date.now(),
+  };
+  const server = new MetricsServer({ store, status, version: "9.9.9", emitProgLabel: true, emitTimestamp: false, log: silent });
+
+  before(async () => {
+    const r = runtime.load("count.mtail", "counter lines_seen by kind\n/^(?P<kind>\\w+)/ {\n  lines_seen[$kind]++\n}\n");
+    expect(r.ok).to.equal(true);
+    for (const l of ["get a", "put b", "get c"]) runtime.processLine(l, "/var/log/app.log");
+    expect(await server.listen({ address: "127.0.0.1", port: PORT, unixSocket: "" })).to.equal(`127.0.0.1:${PORT}`);
+  });
+  after(() => server.close());
+
+  it("serves program and self metrics in Prometheus text", async () => {
+    const r = await get("/metrics");
+    expect(r.status).to.equal(200);
+    expect(r.type).to.match(/^text\/plain; version=0\.0\.4/);
+    expect(r.body).to.include('lines_seen{kind="get",prog="count.mtail"} 2');
+    expect(r.body).to.include('logtally_lines_total{prog="count.mtail"} 3');
+    expect(r.body).to.include('logtally_program_compile_failures_total{prog="broken.mtail"} 2');
+    expect(r.body).to.include('logtally_log_rotations_total{logfile="/var/log/app.log"} 1');
+    expect(r.body).to.include("logtally_files_tailed 1");
+    expect(r.body).to.include("process_cpu_seconds_total");
+  });
+
+  it("serves OpenMetrics when Accept asks for it", async () => {
+    const r = await get("/metrics", { Accept: "application/openmetrics-text;version=1.0.0,text/plain;q=0.5" });
+    expect(r.status).to.equal(200);
+    expect(r.type).to.match(/^application\/openmetrics-text/);
+    expect(r.body).to.include('lines_seen_total{kind="get",prog="count.mtail"} 2');
+    expect(r.body.trimEnd().endsWith("# EOF")).to.equal(true);
+  });
+
+  it("keeps Prometheus names intact after an OpenMetrics scrape", async () => {
+    await get("/metrics", { Accept: "application/openmetrics-text" });
+    const r = await get("/metrics");
+    expect(r.body).to.include("# TYPE logtally_lines_total counter");
+    expect(r.body).to.include('logtally_lines_total{prog="count.mtail"} 3');
+  });
+
+  it("serves mtail's JSON", async () => {
+    const r = await get("/json");
+    expect(r.status).to.equal(200);
+    const j = JSON.parse(r.body) as Record<string, Array<{ Program: string }>>;
+    expect(j["lines_seen"]![0]!.Program).to.equal("count.mtail");
+  });
+
+  it("shows programs, compile errors and files on the status page, escaped", async () => {
+    const r = await get("/");
+    expect(r.status).to.equal(200);
+    expect(r.type).to.match(/^text\/html/);
+    expect(r.body).to.include("count.mtail");
+    expect(r.body).to.include("compile failed: not running");
+    expect(r.body).to.include("broken.mtail:3:3-5: Identifier `b&#39; not declared.");
+    expect(r.body).to.include("bad &lt;number&gt;");
+    expect(r.body).to.include("/var/log/app.log");
+    expect(r.body).not.to.match(/<(script|link|img)\b/);
+  });
+
+  it("answers health and readiness", async () => {
+    expect((await get("/healthz")).status).to.equal(200);
+    ready = false;
+    expect((await get("/readyz")).status).to.equal(503);
+    ready = true;
+    expect((await get("/readyz")).status).to.equal(200);
+  });
+
+  it("answers 404 for unknown paths and 405 for other methods", async () => {
+    expect((await get("/nope")).status).to.equal(404);
+    expect((await get("/metrics", {}, "POST")).status).to.equal(405);
+  });
+
+  it("answers HEAD without a body", async () => {
+    const r = await get("/metrics", {}, "HEAD");
+    expect(r.status).to.equal(200);
+    expect(r.body).to.equal("");
+  });
+
+  it("names the port when it is already in use", async () => {
+    const other = new MetricsServer({ store, status, version: "x", emitProgLabel: true, emitTimestamp: false, log: silent });
+    let err: unknown;
+    try {
+      await other.listen({ address: "127.0.0.1", port: PORT, unixSocket: "" });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).to.be.instanceOf(ListenError);
+    expect((err as Error).message).to.equal(
+      `Cannot listen on port ${PORT} on 127.0.0.1: it is already in use. Stop the other process or choose another --port.`,
+    );
+  });
+});
+
+describe("server helpers", () => {
+  it("negotiates OpenMetrics from Accept", () => {
+    expect(wantsOpenMetrics(undefined)).to.equal(false);
+    expect(wantsOpenMetrics("text/plain")).to.equal(false);
+    expect(wantsOpenMetrics("application/openmetrics-text; version=1.0.0")).to.equal(true);
+  });
+  it("escapes HTML", () => {
+    expect(escapeHtml(`<a href="x">'&'</a>`)).to.equal("&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+  });
+});
