@@ -19,7 +19,6 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist/src ./dist/src
 COPY bin ./bin
-COPY grammar ./grammar
 # The bundled programs, used when nothing is mounted on the programs volume.
 COPY programs/*.mtail /etc/logtally/programs/
 RUN mkdir -p /var/log/app /var/lib/logtally && chown node:node /var/lib/logtally

@@ -1,5 +1,5 @@
 // Summarises a V8 .cpuprofile (from `node --cpu-prof`): self and total time by function, heaviest first.
-// Usage: node dist/bench/profile-summary.js FILE.cpuprofile [--top N]
+// Usage: node dist/bench/profile-summary.js FILE.cpuprofile [--top N] [--callers FUNCTION]
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -75,6 +75,28 @@ export function summariseProfile(profile: CpuProfile): { totalMs: number; functi
   return { totalMs: allUs / 1000, functions };
 }
 
+/** Who calls `name` (immediate callers by self-time of `name` under them): where a hot helper is called from. */
+export function callersOf(profile: CpuProfile, name: string): Array<{ caller: string; ms: number }> {
+  const byId = new Map<number, ProfileNode>();
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) {
+    byId.set(node.id, node);
+    for (const child of node.children ?? []) parent.set(child, node.id);
+  }
+  const out = new Map<string, number>();
+  for (let i = 0; i < profile.samples.length; i++) {
+    let id: number | undefined = profile.samples[i]!;
+    // Walk up to the first frame named `name`, then report the frame above it.
+    while (id !== undefined && byId.get(id)!.callFrame.functionName !== name) id = parent.get(id);
+    if (id === undefined) continue;
+    const up = parent.get(id);
+    const frame = up === undefined ? null : byId.get(up)!.callFrame;
+    const key = frame ? `${frame.functionName || "(anonymous)"} (${describeLocation(frame)})` : "(root)";
+    out.set(key, (out.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  }
+  return [...out.entries()].map(([caller, ms]) => ({ caller, ms })).sort((a, b) => b.ms - a.ms);
+}
+
 /** The top `top` functions as an aligned text table. */
 export function formatSummary(summary: { totalMs: number; functions: FunctionCost[] }, top: number): string {
   const lines = [`total sampled: ${summary.totalMs.toFixed(0)} ms`, "  self%  total%   self ms  function  (location)"];
@@ -88,10 +110,16 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const file = process.argv[2];
   const topFlag = process.argv.indexOf("--top");
   const top = topFlag > 0 ? Number(process.argv[topFlag + 1]) : 25;
+  const callersFlag = process.argv.indexOf("--callers");
   if (!file) {
-    process.stderr.write("Usage: node dist/bench/profile-summary.js FILE.cpuprofile [--top N]\n");
+    process.stderr.write("Usage: node dist/bench/profile-summary.js FILE.cpuprofile [--top N] [--callers FUNCTION]\n");
     process.exitCode = 2;
   } else {
-    process.stdout.write(formatSummary(summariseProfile(JSON.parse(readFileSync(file, "utf8")) as CpuProfile), top) + "\n");
+    const profile = JSON.parse(readFileSync(file, "utf8")) as CpuProfile;
+    if (callersFlag > 0) {
+      for (const c of callersOf(profile, process.argv[callersFlag + 1] ?? "")) process.stdout.write(`${c.ms.toFixed(0).padStart(7)} ms  ${c.caller}\n`);
+    } else {
+      process.stdout.write(formatSummary(summariseProfile(profile), top) + "\n");
+    }
   }
 }

@@ -6,4 +6,4 @@ const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr:
 if (typeof code === "number") process.exitCode = code;
 // main has stopped everything it started; should a handle still linger (a collector connection that will not
 // close), do not hang a stopping service manager: exit once output has had time to drain.
-setTimeout(() => process.exit(), 3000).unref();
+setTimeout(() => process.exit(), 5000).unref();

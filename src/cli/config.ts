@@ -93,6 +93,7 @@ function describe(v: unknown): string {
 }
 
 function resolvePaths(v: string | string[], dir: string): string | string[] {
-  const one = (p: string): string => (p === "" || path.isAbsolute(p) ? p : path.join(dir, p));
+  // "-" (stdin) and socket URLs such as tcp://host:port are not paths.
+  const one = (p: string): string => (p === "" || p === "-" || p.includes("://") || path.isAbsolute(p) ? p : path.join(dir, p));
   return Array.isArray(v) ? v.map(one) : one(v);
 }

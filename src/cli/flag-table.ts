@@ -38,7 +38,7 @@ export const FLAGS = [
   { name: "compile_only", type: "bool", default: false, group: "main",
     description: "Compile the programs, report any errors and exit (non-zero if a program fails)." },
   { name: "dump_js", type: "bool", default: false, group: "main",
-    description: "Print the JavaScript generated for each program to stdout (for debugging)." },
+    description: "Print the JavaScript generated for each program: to stdout with --compile_only, to stderr with --one_shot, to the log in the daemon." },
   { name: "emit_prog_label", type: "bool", default: true, group: "main",
     description: "Add a prog=\"file.mtail\" label to every exported series." },
   { name: "emit_metric_timestamp", type: "bool", default: false, group: "main",

@@ -7,7 +7,6 @@ import type { Options } from "./flag-table.js";
 import { UsageError, renderHelp } from "./flags.js";
 import { resolveOptions } from "./options.js";
 import { runCompileOnly, runOneShot } from "../daemon/one-shot.js";
-import { runDaemon } from "../daemon/run.js";
 
 /** The streams and environment main works with (process.* in bin/logtally.js, buffers in tests). */
 export interface CliIo {
@@ -49,6 +48,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
   if (options.compile_only) return runCompileOnly(options, io);
   if (options.one_shot) return runOneShot(options, io);
+  // Loaded only here: one-shot runs (the conformance suite starts hundreds) skip HTTP, chokidar and the tailer.
+  const { runDaemon } = await import("../daemon/run.js");
   return runDaemon(options, io, version());
 }
 

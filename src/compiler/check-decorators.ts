@@ -2,8 +2,33 @@
 // `next` stands for the decorated block, so later passes and codegen see plain nested blocks (as mtail inlines
 // decorators). Reports unknown decorators, and `next` missing, repeated or outside a `def`.
 
-import type { DecoDecl, NextStmt, Stmt, StmtList } from "./ast.js";
+import type { DecoDecl, NextStmt, Pos, Stmt, StmtList } from "./ast.js";
 import type { DiagnosticList } from "./diagnostics.js";
+
+// Node kinds whose grammar rule starts with mtail's `mark_pos` marker.
+const MARKED = new Set(["PatternLit", "BuiltinExpr", "DelStmt", "DecoStmt", "DecoDecl"]);
+
+/**
+ * Where mtail reports a decorator declaration: its parser records the position of the last marked construct
+ * parsed (a regex, a builtin call, `del`, `@deco`, `otherwise`), which for a `def` is usually inside its body.
+ */
+function markedPos(decl: DecoDecl): Pos {
+  let best: Pos = decl.pos;
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const n of node) visit(n);
+      return;
+    }
+    if (node === null || typeof node !== "object") return;
+    const n = node as { kind?: string; pos?: Pos; otherwise?: boolean };
+    if (n.pos !== undefined && ((n.kind !== undefined && MARKED.has(n.kind)) || n.otherwise === true)) {
+      if (n.pos.line > best.line || (n.pos.line === best.line && n.pos.col > best.col)) best = n.pos;
+    }
+    for (const [k, v] of Object.entries(n)) if (k !== "pos" && k !== "namePos") visit(v);
+  };
+  visit(decl.block);
+  return best;
+}
 
 /** Expands every decoration in `root` in place; returns the declarations with whether each was used. */
 export function expandDecorators(root: StmtList, diags: DiagnosticList): Map<DecoDecl, boolean> {
@@ -34,7 +59,7 @@ export function expandDecorators(root: StmtList, diags: DiagnosticList): Map<Dec
         const nexts: NextStmt[] = [];
         countNext(s.block, nexts);
         if (nexts.length === 0) {
-          diags.add(s.pos, `No \`next' statement found in decorator \`@${s.name}'.\n\tTry adding a \`next' statement inside the \`{}' block.`);
+          diags.add(markedPos(s), `No \`next' statement found in decorator \`@${s.name}'.\n\tTry adding a \`next' statement inside the \`{}' block.`);
         } else if (nexts.length > 1) {
           diags.add((nexts[1] as NextStmt).pos, "Can't use `next' statement twice in a decorator.");
         }
@@ -48,6 +73,8 @@ export function expandDecorators(root: StmtList, diags: DiagnosticList): Map<Dec
         const decl = defs.get(s.name);
         if (decl === undefined) {
           diags.add(s.pos, `Decorator \`@${s.name}' is not defined.\n\tTry adding a definition \`def ${s.name} {}' earlier in the program.`);
+          // Still check the block itself, so its own errors are reported too.
+          s.expanded = s.block;
           return;
         }
         used.set(decl, true);

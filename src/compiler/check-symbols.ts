@@ -215,10 +215,12 @@ export function checkSymbols(root: StmtList, diags: DiagnosticList): SymbolTable
       scope.caprefs.set(sym.name, sym);
       const name = info.names[i];
       if (name !== undefined && name !== "") {
-        if (scope.caprefs.has(name) && scope.caprefs.get(name)?.pattern !== p) {
-          diags.add(p.pos, `Redeclaration of capture group \`${name}' previously declared at ${posString(scope.caprefs.get(name)?.pattern.pos as Pos)}.`);
+        const prior = scope.caprefs.get(name);
+        if (prior !== undefined && prior.pattern !== p) {
+          diags.add(p.pos, `Redeclaration of capture group \`${name}' previously declared at ${posString(prior.pattern.pos)}.`);
         }
-        scope.caprefs.set(name, sym);
+        // A name used twice in one pattern refers to its first group, as in mtail.
+        if (prior === undefined || prior.pattern !== p) scope.caprefs.set(name, sym);
       }
     }
   };

@@ -73,13 +73,14 @@ export function checkTypes(root: StmtList, diags: DiagnosticList): void {
           diags.add(e.pos, `type mismatch; can't apply ${op} to LHS of type "${typeName(lT)}" with RHS of type "${typeName(rT)}".`);
           return;
         }
-        if ((op === "/" || op === "%") && e.rhs.kind === "IntLit" && e.rhs.value === 0) {
-          diags.add(e.pos, "Can't divide by zero.");
-          return;
-        }
       }
       e.lhs = promote(e.lhs, t);
       e.rhs = promote(e.rhs, t);
+      // Only an integer division by a literal 0 is rejected; a float one is +Inf (or NaN) as in mtail.
+      if ((op === "/" || op === "%") && e.rhs.kind === "IntLit" && e.rhs.value === 0) {
+        diags.add(e.pos, "Can't divide by zero.");
+        return;
+      }
       e.type = ARITHMETIC.has(op) ? t : Type.Bool;
       return;
     }

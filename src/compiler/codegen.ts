@@ -210,7 +210,7 @@ export function generate(root: StmtList, table: SymbolTable): GeneratedCode {
         if (first.kind === "PatternExpr") {
           return [`H.rsubst(RG[${first.index}], ${toStr(repl[0], repl[1])}, ${toStr(val[0], val[1])})`, "str"];
         }
-        return [`${toStr(val[0], val[1])}.replaceAll(${toStr(a0[0], a0[1])}, ${toStr(repl[0], repl[1])})`, "str"];
+        return [`H.subst(${toStr(a0[0], a0[1])}, ${toStr(repl[0], repl[1])}, ${toStr(val[0], val[1])})`, "str"];
       }
       case "defined": {
         const c = e.args[0];
@@ -328,7 +328,7 @@ export function generate(root: StmtList, table: SymbolTable): GeneratedCode {
         case "*": return [`(${a} * ${b})`, "f64"];
         case "/": return [`(${a} / ${b})`, "f64"];
         case "%": return [`(${a} % ${b})`, "f64"];
-        case "**": return [`Math.pow(${a}, ${b})`, "f64"];
+        case "**": return [`H.fpow(${a}, ${b})`, "f64"];
       }
     }
     const a = toInt(lc, lr);

@@ -14,6 +14,7 @@ import { expandDecorators } from "./check-decorators.js";
 import { checkSymbols } from "./check-symbols.js";
 import { checkTypes } from "./check-types.js";
 import { generate } from "./codegen.js";
+import { foldConstants } from "./fold-constants.js";
 import { DiagnosticList, formatDiagnostics, formatPos, type Diagnostic } from "./diagnostics.js";
 import { parseProgram } from "./parse.js";
 import { translateRegex } from "./regex.js";
@@ -34,6 +35,9 @@ export interface ProgramHelpers {
   settime(v: number, repr: string): number;
   strptime(value: string, layout: string): number;
   strtol(s: string, base: number): number;
+  /** Go strings.ReplaceAll: literal replacement; an empty `old` inserts `repl` around every character. */
+  subst(old: string, repl: string, value: string): string;
+  /** Go Regexp.ReplaceAllLiteralString with a global twin of the pattern. */
   rsubst(re: RegExp, repl: string, value: string): string;
   noMatch(capref: string): never;
   compare(a: unknown, b: unknown): number;
@@ -45,6 +49,8 @@ export interface ProgramHelpers {
   idiv(a: number, b: number): number;
   imod(a: number, b: number): number;
   ipow(a: number, b: number): number;
+  /** Go's math.Pow (last-bit identical results). */
+  fpow(a: number, b: number): number;
   incGet(d: DatumHandle, by: number, tMs: number): number;
   catAssign(d: DatumHandle, s: string, tMs: number): void;
   del(m: MetricHandle, keys: string[]): void;
@@ -147,10 +153,12 @@ export function compile(name: string, source: string, options: CompileOptions = 
     }
   }
 
+  foldConstants(root, diags);
   checkTypes(root, diags);
   if (diags.length > 0) return fail();
 
   const code = generate(root, table);
+  const sourceLines = source.split("\n");
   const declarations: MetricDeclaration[] = [];
   const initialise: number[] = [];
   for (const m of table.metrics) {
@@ -167,7 +175,7 @@ export function compile(name: string, source: string, options: CompileOptions = 
       hidden: d.hidden,
       limit: d.limit,
       buckets: d.buckets === null ? [] : d.buckets.slice(),
-      source: formatPos(file, d.pos),
+      source: formatPos(file, d.pos, sourceLines),
     });
     if (d.keys.length === 0 && (kind === Kind.Histogram || (kind === Kind.Counter && type !== ValueType.String))) {
       initialise.push(declarations.length - 1);

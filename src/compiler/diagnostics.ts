@@ -26,10 +26,25 @@ export class DiagnosticList {
   }
 }
 
-/** Formats a position as mtail does: `file:line:col` or `file:line:col-endcol`. */
-export function formatPos(file: string, pos: Pos): string {
-  const base = `${file}:${pos.line}:${pos.col}`;
-  return pos.endLine === pos.line && pos.endCol > pos.col ? `${base}-${pos.endCol}` : base;
+/** UTF-8 length of the first `chars` UTF-16 units of `text`. */
+function byteLength(text: string, chars: number): number {
+  return Buffer.byteLength(text.slice(0, chars), "utf8");
+}
+
+/**
+ * Formats a position as mtail does: `file:line:col` or `file:line:col-endcol`. mtail counts columns in bytes,
+ * so with the source lines given, columns are converted from characters to UTF-8 bytes.
+ */
+export function formatPos(file: string, pos: Pos, lines?: readonly string[]): string {
+  let col = pos.col;
+  let endCol = pos.endCol;
+  const text = lines?.[pos.line - 1];
+  if (text !== undefined) {
+    col = byteLength(text, pos.col - 1) + 1;
+    if (pos.endLine === pos.line) endCol = byteLength(text, pos.endCol);
+  }
+  const base = `${file}:${pos.line}:${col}`;
+  return pos.endLine === pos.line && endCol > col ? `${base}-${endCol}` : base;
 }
 
 /** Renders every diagnostic: location and message, then the source line and a caret line. */
@@ -37,7 +52,7 @@ export function formatDiagnostics(file: string, source: string, diagnostics: rea
   const lines = source.split("\n");
   const out: string[] = [];
   for (const d of diagnostics) {
-    out.push(`${formatPos(file, d.pos)}: ${d.message}`);
+    out.push(`${formatPos(file, d.pos, lines)}: ${d.message}`);
     const text = lines[d.pos.line - 1];
     if (text === undefined) continue;
     const clean = text.replace(/\r$/, "");

@@ -13,9 +13,11 @@ export function parseProgram(source: string): { ast: StmtList } | { error: Diagn
     if (e instanceof PeggySyntaxError) {
       const s = e.location.start;
       const found = e.found === null ? "end of file" : JSON.stringify(e.found);
+      // An unterminated string or regex is reported where it starts, as mtail's lexer does.
+      const col = e.found === "\n" ? unterminatedStart(source, s.offset) ?? s.column : s.column;
       return {
         error: {
-          pos: { line: s.line, col: s.column, endLine: s.line, endCol: s.column },
+          pos: { line: s.line, col, endLine: s.line, endCol: col },
           message: `syntax error: unexpected ${found}.${hintFor(source, s.offset)}`,
         },
       };
@@ -34,4 +36,27 @@ function hintFor(source: string, offset: number): string {
   if ((line.match(/\//g) ?? []).length % 2 === 1) return "\n\tA regular expression is missing its closing `/'.";
   if ((line.match(/"/g) ?? []).length % 2 === 1) return "\n\tA string is missing its closing `\"'.";
   return "";
+}
+
+/** Column of the quote or slash that opens an unterminated string or regex on the line ending at `offset`. */
+function unterminatedStart(source: string, offset: number): number | null {
+  const lineStart = source.lastIndexOf("\n", offset - 1) + 1;
+  const line = source.slice(lineStart, offset);
+  let open: number | null = null;
+  let quote = "";
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i] as string;
+    if (quote !== "") {
+      if (c === "\\") i++;
+      else if (c === quote) {
+        quote = "";
+        open = null;
+      }
+    } else if (c === "#") break;
+    else if (c === "\"") {
+      quote = c;
+      open = i;
+    }
+  }
+  return open === null ? null : open + 1;
 }

@@ -35,11 +35,12 @@ export const DEFAULT_MAX_REGEXP_LENGTH = 1024;
  *
  * Design, for V8's linear-time fallback (--enable-experimental-regexp-engine-on-excessive-backtracks): that engine
  * refuses patterns with the `u` or `i` flags, lookarounds or large counted repeats. So the output avoids them:
- * case-insensitivity (`(?i)`, scoped or not) is expanded into classes (`k` -> `[Kk\u212A]`), `.` becomes `[^\n]`,
- * `(?s)` dots become `[^]`, `\s` becomes RE2's ASCII `[\t\n\f\r ]`, and the `u` flag is used only when the pattern
- * needs it (`\p{...}`, astral code points in a class). Without `u` the regexp sees UTF-16 code units: a lone `.`
- * next to an astral character (emoji) can split its surrogate pair, where RE2 would take the whole code point.
- * `(?m)` anchors use lookarounds (they only differ from `^`/`$` when a line holds a `\n`).
+ * case-insensitivity (`(?i)`, scoped or not) is expanded into classes (`k` -> `[Kk\u212A]`), `\s` becomes RE2's
+ * ASCII `[\t\n\f\r ]`, and the `u` flag is used only when the pattern needs it (`\p{...}`, astral code points
+ * in a class). Without `u` the regexp sees UTF-16 code units, so every class that can match a surrogate (`.`,
+ * `[^a]`, `\S`) is emitted as "a unit that is not a low surrogate, then an optional low surrogate": it takes a
+ * whole emoji as RE2 takes a whole code point, at no measurable cost. `(?m)` anchors use lookarounds (they
+ * only differ from `^`/`$` when a line holds a `\n`).
  * Capture groups are emitted unnamed (Go allows names that are not JS identifiers, and duplicates); their names
  * come back in `groupNames`. `(?<name>...)` is accepted as well as Go 1.19's `(?P<name>...)`.
  */
@@ -313,8 +314,11 @@ class Translator {
         return this.parseGroup(flags, depth, start);
       case 0x5b /* [ */:
         return this.parseClass(flags, start);
-      case 0x2e /* . */:
-        return { text: flags.s ? "[^]" : "[^\\n]", wrap: false, weight: 1 };
+      case 0x2e /* . */: {
+        if (this.unicode) return { text: flags.s ? "[^]" : "[^\\n]", wrap: false, weight: 1 };
+        const ranges: Range[] = flags.s ? [] : [[0x0a, 0x0a]];
+        return { text: this.emitClass({ ranges, props: [], negated: true }), wrap: false, weight: 1 };
+      }
       case 0x5e /* ^ */:
         return assertion(flags.m ? "(?<![^\\n])" : "^");
       case 0x24 /* $ */:
@@ -386,7 +390,7 @@ class Translator {
     if (cls !== undefined) {
       // JS's own \d \w (and \D \W) are RE2's ASCII ones when no case-folding is involved.
       const letter = this.src[start + 1]!;
-      if (!flags.i && "dDwW".includes(letter)) return { text: "\\" + letter, wrap: false, weight: 1 };
+      if (!flags.i && "dw".includes(letter)) return { text: "\\" + letter, wrap: false, weight: 1 };
       const set: ClassSet = { ranges: [], props: cls.props, negated: false };
       this.addItem(set, cls.ranges, cls.negated, flags);
       return { text: this.emitClass(set), wrap: false, weight: 1 };
@@ -572,6 +576,16 @@ class Translator {
     if (!this.unicode && ranges.some(([, hi]) => hi > 0xffff)) throw NEEDS_UNICODE;
     if (set.props.length === 0 && ranges.length === 1 && ranges[0]![0] === ranges[0]![1] && !set.negated) {
       return this.emitLiteral(ranges[0]![0]);
+    }
+    if (!this.unicode && set.props.length === 0) {
+      // RE2 matches whole code points. Without `u`, a class that takes any surrogate (., [^a], \S) would take half
+      // an emoji, so it takes a high surrogate with its low surrogate instead, and never a low one alone:
+      // unambiguous (no backtracking added), and still fine for the linear-time engine.
+      const matched = set.negated ? this.complement(ranges) : ranges;
+      if (matched.some(([lo, hi]) => lo <= 0xd800 && hi >= 0xdfff)) {
+        const single = this.complement([...this.complement(matched), [0xdc00, 0xdfff]]);
+        return `(?:${this.emitClass({ ranges: single, props: [], negated: false })}[\\udc00-\\udfff]?)`;
+      }
     }
     if (set.props.length === 0 && ranges.length === 0) return set.negated ? "[^]" : "[]";
     // A class that reaches the top of the code space reads better (and is no slower) as its complement.

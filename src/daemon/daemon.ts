@@ -1,6 +1,7 @@
 // The daemon: the one place that wires the store, runtime, program manager, log tailer, push exporters and
 // HTTP server together, and starts and stops them in order.
 
+import { stat } from "node:fs/promises";
 import type { Logger } from "pino";
 import type { Options } from "../cli/flag-table.js";
 import { Store } from "../metrics/store.js";
@@ -38,7 +39,7 @@ export class Daemon implements StatusSource {
       syslogUseCurrentYear: options.syslog_use_current_year,
       maxRegexpLength: options.max_regexp_length,
     });
-    this.programManager = new ProgramManager(options.progs, this.runtime, log.child({ component: "programs" }));
+    this.programManager = new ProgramManager(options.progs, this.runtime, log.child({ component: "programs" }), options.dump_js);
     this.server = new MetricsServer({
       store: this.store,
       status: this,
@@ -69,6 +70,10 @@ export class Daemon implements StatusSource {
    * @throws ListenError when the port or socket cannot be bound
    */
   async start(): Promise<string> {
+    // A mistyped --progs should stop the daemon now, not leave it serving nothing.
+    await stat(this.options.progs).catch((err: NodeJS.ErrnoException) => {
+      throw new Error(`cannot read --progs ${this.options.progs}: ${err.code === "ENOENT" ? "no such file or directory" : err.message}.`);
+    });
     const address = await this.server.listen({
       address: this.options.address,
       port: this.options.port,

@@ -38,6 +38,8 @@ export class ProgramManager {
     private readonly progs: string,
     private readonly runtime: Runtime,
     private readonly log: Logger,
+    /** --dump_js: log each program's generated JavaScript when it loads. */
+    private readonly dumpJs = false,
   ) {}
 
   /** Loads every program once. Resolves with the number that failed to compile. */
@@ -139,6 +141,7 @@ export class ProgramManager {
       if (r.ok) {
         t.loads++;
         this.log.info({ program: name, path: file, reload }, reload ? `Reloaded program ${name}.` : `Loaded program ${name}.`);
+        if (this.dumpJs) this.log.info({ program: name, js: this.runtime.generatedSource(name) }, `Generated JavaScript of ${name}.`);
       } else {
         t.compileFailures++;
         this.log.error(

@@ -1,5 +1,6 @@
 // Runs the daemon until SIGTERM or SIGINT (or a test's stop promise); SIGHUP reloads programs.
-// Returns the exit code: 0 after a clean stop, 1 when it cannot start (port in use, bad settings).
+// Returns the exit code: 0 after a clean stop, 1 when it cannot start (port in use, missing --progs), 2 for
+// settings that cannot work (unknown time zone, malformed collector address).
 
 import type { Options } from "../cli/flag-table.js";
 import { ListenError } from "../server/server.js";
@@ -25,7 +26,7 @@ export async function runDaemon(options: Options, io: DaemonIo, version: string)
   } catch (err) {
     log.fatal({ err: (err as Error).message }, "Invalid settings.");
     io.stderr.write(`logtally: ${(err as Error).message}\n`);
-    return 1;
+    return 2;
   }
   try {
     await daemon.start();

@@ -5,7 +5,7 @@ import net from "node:net";
 import type { Store } from "../metrics/store.js";
 import { Kind } from "../metrics/types.js";
 import { formatGoFloat, formatGoInt } from "./go-format.js";
-import { labelledName, parseHostPort, valueString, type PushResult } from "./push-format.js";
+import { labelledName, parseHostPort, pathName, valueString, type PushResult } from "./push-format.js";
 
 /** How metrics are written as graphite lines. */
 export interface GraphiteEncodeOptions {
@@ -26,7 +26,7 @@ export function encodeGraphite(store: Store, opts: GraphiteEncodeOptions = {}, n
     if (m.hidden || m.kind === Kind.Text) continue;
     for (const d of m.datums()) {
       if (typeof d.value !== "number") continue;
-      const path = prefix + m.program + "." + labelledName(m, d);
+      const path = prefix + pathName(m.program) + "." + labelledName(m, d);
       const t = String(Math.floor((d.timeMs > 0 ? d.timeMs : nowMs) / 1000));
       if (m.kind === Kind.Histogram) {
         const uppers = m.layout?.uppers ?? [];

@@ -29,13 +29,17 @@ export interface StoreRegistryOptions extends PrometheusOptions {
 export class StoreFamilyMetric {
   name: string;
   readonly help: string;
-  readonly type: Family["type"];
+  readonly type: Family["type"] | "unknown";
   readonly aggregator = "sum";
 
-  constructor(readonly family: Family) {
+  /** @param type the family's type, or "unknown" to keep a counter's sample names in OpenMetrics (below) */
+  constructor(
+    readonly family: Family,
+    type: Family["type"] | "unknown" = family.type,
+  ) {
     this.name = family.name;
     this.help = family.help;
-    this.type = family.type;
+    this.type = type;
   }
 
   async get(): Promise<{
@@ -82,7 +86,9 @@ export class StoreRegistry extends Registry<RegistryContentType> {
     const { families, skipped } = collectFamilies(this.store, this.options);
     if (skipped.length > 0) this.options.onSkipped?.(skipped);
     const own = super.getMetricsAsArray();
-    return [...own, ...(families.map((f) => new StoreFamilyMetric(f)) as unknown as MetricObject[])];
+    const open = this.contentType === Registry.OPENMETRICS_CONTENT_TYPE;
+    const ours = families.map((f) => new StoreFamilyMetric(f, open ? openMetricsType(f) : f.type));
+    return [...own, ...(ours as unknown as MetricObject[])];
   }
 
   /**
@@ -117,6 +123,16 @@ export class StoreRegistry extends Registry<RegistryContentType> {
     if (text === "\n") return "";
     return text.replace(/\n\n/g, "\n");
   }
+}
+
+/**
+ * OpenMetrics names a counter's samples `<family>_total`, so a counter `bytes` would reach Prometheus as
+ * `bytes_total` when it negotiates OpenMetrics (it prefers it), not as `bytes`, the series mtail users query.
+ * Such counters go out as type "unknown", whose samples keep the family's name; counters already named
+ * `..._total` stay counters (family `x`, samples `x_total`: the same series as mtail's).
+ */
+function openMetricsType(f: Family): Family["type"] | "unknown" {
+  return f.type === "counter" && !f.name.endsWith("_total") ? "unknown" : f.type;
 }
 
 function valueText(s: Sample, openMetrics: boolean): string {

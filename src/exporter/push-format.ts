@@ -6,16 +6,24 @@ import type { Metric } from "../metrics/metric.js";
 import { ValueType } from "../metrics/types.js";
 import { formatGoFloat, formatGoInt } from "./go-format.js";
 
-/** mtail's formatLabels with "." separators: "." inside a key or value becomes "_". */
+// Beyond mtail: characters that would break the line protocols (":|@#," for statsd, whitespace for graphite)
+// become "_"; mtail passes them through and so sends lines its collectors cannot parse.
+const UNSAFE = /[:|@#,\s]/g;
+const UNSAFE_OR_DOT = /[.:|@#,\s]/g;
+
+/** mtail's formatLabels with "." separators: "." inside a key or value becomes "_" (and see UNSAFE). */
 export function pathSegment(s: string): string {
-  // Beyond mtail: also characters that would break the line protocols (":|@#," for statsd, whitespace for
-  // graphite), which mtail passes through and so sends lines its collectors cannot parse.
-  return s.replace(/[.:|@#,\s]/g, "_");
+  return s.replace(UNSAFE_OR_DOT, "_");
+}
+
+/** A program or metric name in a path: kept as mtail keeps it, dots included, except for UNSAFE characters. */
+export function pathName(s: string): string {
+  return s.replace(UNSAFE, "_");
 }
 
 /** `name.key1.value1.key2.value2`, keys in declaration order (mtail's order is Go's random map order). */
 export function labelledName(m: Metric, d: Datum): string {
-  let out = m.name;
+  let out = pathName(m.name);
   for (let i = 0; i < m.keys.length; i++) out += "." + pathSegment(m.keys[i]!) + "." + pathSegment(d.labels[i] ?? "");
   return out;
 }

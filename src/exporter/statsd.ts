@@ -8,7 +8,7 @@ import type { Metric } from "../metrics/metric.js";
 import type { Store } from "../metrics/store.js";
 import { Kind } from "../metrics/types.js";
 import { formatGoFloat } from "./go-format.js";
-import { labelledName, parseHostPort, valueString, type PushResult } from "./push-format.js";
+import { labelledName, parseHostPort, pathName, valueString, type PushResult } from "./push-format.js";
 
 /** How metrics are written as statsd lines. */
 export interface StatsdEncodeOptions {
@@ -83,18 +83,19 @@ export class StatsdEncoder {
       out.push(this.line(m, d, valueString(m, v), "ms", 1));
     } else {
       // A leading sign means "change by" to statsd, so a negative gauge is first set to 0 (one datagram).
-      const set = this.line(m, d, valueString(m, v), "g", 1);
-      out.push(v < 0 || Object.is(v, -0) ? this.line(m, d, "0", "g", 1) + "\n" + set : set);
+      const n = v === 0 ? 0 : v; // -0 as 0
+      const set = this.line(m, d, valueString(m, n), "g", 1);
+      out.push(n < 0 ? this.line(m, d, "0", "g", 1) + "\n" + set : set);
     }
   }
 
   private line(m: Metric, d: Datum, value: string, type: string, rate: number): string {
     const prefix = this.opts.prefix ?? "";
     const sampled = rate < 1 ? "|@" + formatGoFloat(rate) : "";
-    if (!this.opts.tags) return `${prefix}${m.program}.${labelledName(m, d)}:${value}|${type}${sampled}`;
+    if (!this.opts.tags) return `${prefix}${pathName(m.program)}.${labelledName(m, d)}:${value}|${type}${sampled}`;
     const tags = [`prog:${tagText(m.program)}`];
     for (let i = 0; i < m.keys.length; i++) tags.push(`${tagText(m.keys[i]!)}:${tagText(d.labels[i] ?? "")}`);
-    return `${prefix}${tagText(m.name).replace(/:/g, "_")}:${value}|${type}${sampled}|#${tags.join(",")}`;
+    return `${prefix}${pathName(m.name)}:${value}|${type}${sampled}|#${tags.join(",")}`;
   }
 }
 
@@ -131,6 +132,7 @@ export class StatsdSink {
   /** Encodes the store and sends it; resolves with what was sent, or the error. */
   async pushOnce(store: Store): Promise<PushResult> {
     const lines = this.encoder.encode(store);
+    if (lines.length === 0) return { ok: true, sent: 0 };
     let address: { address: string; family: number };
     try {
       address = await lookup(this.host);

@@ -2,7 +2,7 @@
 // Imports only our metric types. Redeclaring an unchanged metric returns the live one, so reloads keep values.
 
 import { Metric } from "./metric.js";
-import type { MetricDeclaration } from "./types.js";
+import { Kind, type MetricDeclaration } from "./types.js";
 
 /** The metric store shared by the runtime (writer) and the exporters (readers). */
 export class Store {
@@ -34,6 +34,27 @@ export class Store {
     list.push(m);
     this.cache = null;
     return m;
+  }
+
+  /**
+   * Why `decl` cannot be loaded next to the other programs' metrics, or null. As mtail refuses a program that
+   * declares a name another program declares with another kind (mtail: "Metric x has different kind Gauge to
+   * existing Counter."), call this for each declaration before declaring; the program's own earlier version
+   * does not count, since a reload replaces it. declare() itself does not check, so a reload cannot throw.
+   */
+  findConflict(decl: MetricDeclaration): string | null {
+    for (const [program, list] of this.byProgram) {
+      if (program === decl.program) continue;
+      for (const m of list) {
+        if (m.name === decl.name && m.kind !== decl.kind) {
+          return (
+            `Metric "${decl.name}" is declared as a ${Kind[decl.kind].toLowerCase()}, but ${program} already ` +
+            `declares it as a ${Kind[m.kind].toLowerCase()}; use another name or the same kind.`
+          );
+        }
+      }
+    }
+    return null;
   }
 
   /** After a reload: drops the program's metrics that are not in `keep`. */

@@ -3,8 +3,9 @@
 // throws a ProgramRuntimeError, which ends the program for that line (side effects before it are kept).
 
 import type { DatumHandle, MetricHandle, ProgramHelpers } from "../compiler/compile.js";
+import { goFloatToInt64, goPow } from "../compiler/go-math.js";
 import { ProgramRuntimeError } from "./runtime-error.js";
-import { formatFloatG, formatFloatVerbG, parseFloatGo, parseIntGo } from "./conversions.js";
+import { formatFloatG, formatFloatVerbG, parseFloatGo, parseIntGo, strtol } from "./builtins/convert.js";
 
 export { ProgramRuntimeError };
 
@@ -54,7 +55,12 @@ export function createHelpers(options: HelperOptions): ProgramHelpers {
     len: utf8Length,
     settime: (v, repr) => (repr === "i64" ? v * 1000 : fail(`Failed to pop a timestamp off the stack: ${String(v)} instead`)),
     strptime: (value, layout) => options.strptime(value, layout),
-    strtol: (s, base) => parseIntGo(s, base),
+    strtol,
+    subst: (old, repl, value) => {
+      if (old !== "") return value.split(old).join(repl);
+      // Go inserts the replacement at every rune boundary, including both ends.
+      return value === "" ? repl : repl + Array.from(value).join(repl) + repl;
+    },
     rsubst: (re, repl, value) => {
       re.lastIndex = 0;
       // ReplaceAllLiteralString: `$` in the replacement is literal.
@@ -70,11 +76,12 @@ export function createHelpers(options: HelperOptions): ProgramHelpers {
     and: (a, b) => (isInt32(a) && isInt32(b) ? a & b : int64(BigInt(a) & BigInt(b))),
     or: (a, b) => (isInt32(a) && isInt32(b) ? a | b : int64(BigInt(a) | BigInt(b))),
     xor: (a, b) => (isInt32(a) && isInt32(b) ? a ^ b : int64(BigInt(a) ^ BigInt(b))),
-    shl: (a, b) => (b < 0 || b >= 64 ? 0 : int64(BigInt(a) << BigInt(b))),
-    shr: (a, b) => (b < 0 || b >= 64 ? (a < 0 ? -1 : 0) : int64(BigInt(a) >> BigInt(b))),
+    shl: (a, b) => (b < 0 ? fail("negative shift amount") : b >= 64 ? 0 : int64(BigInt(a) << BigInt(b))),
+    shr: (a, b) => (b < 0 ? fail("negative shift amount") : b >= 64 ? (a < 0 ? -1 : 0) : int64(BigInt(a) >> BigInt(b))),
     idiv: (a, b) => (b === 0 ? fail(`Divide by zero ${a} / ${b}`) : Math.trunc(a / b)),
     imod: (a, b) => (b === 0 ? fail(`Divide by zero ${a} % ${b}`) : a % b),
-    ipow: (a, b) => Math.trunc(Math.pow(a, b)),
+    ipow: (a, b) => goFloatToInt64(goPow(a, b)),
+    fpow: goPow,
     incGet: (d: DatumHandle, by: number, tMs: number) => {
       d.add(by, tMs);
       return d.value as number;

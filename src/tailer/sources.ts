@@ -1,8 +1,8 @@
 // Non-file sources of --logs: stdin ('-'), named pipes, unix:// and tcp:// stream listeners, udp:// datagrams.
 // Each connection or datagram gets its own line splitter, so lines from different senders never mix.
-import { createReadStream, type ReadStream } from "node:fs";
+import { constants, open as fsOpen } from "node:fs";
 import { unlink } from "node:fs/promises";
-import { createServer, type Server, type Socket } from "node:net";
+import { createServer, Socket, type Server } from "node:net";
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import type { LineHandler } from "../logline.js";
 import { LineSplitter } from "./line-splitter.js";
@@ -71,27 +71,24 @@ export function openStdin(ctx: SourceContext): Source {
   };
 }
 
-/** Reads a named pipe, reopening it each time the last writer closes it (writers come and go). */
-export function openNamedPipe(ctx: SourceContext, path: string): Source {
+/**
+ * Reads a named pipe. It is opened read-write and non-blocking: opening it read-only would block a libuv thread until
+ * a writer appears (and hang shutdown), and holding a write end ourselves means writers may come and go without the
+ * pipe ever reporting end-of-file. A line left unterminated by a writer that went away waits for the next writer.
+ */
+export async function openNamedPipe(ctx: SourceContext, path: string): Promise<Source> {
   const status = newStatus(path);
-  let stream: ReadStream | undefined;
-  let closed = false;
-  const start = (): void => {
-    if (closed) return;
-    stream = createReadStream(path);
-    status.open = true;
-    feed(ctx, status, stream);
-    stream.once("close", () => {
-      status.open = false;
-      if (!closed) setImmediate(start);
-    });
-  };
-  start();
+  const fd = await new Promise<number>((resolve, reject) =>
+    fsOpen(path, constants.O_RDWR | constants.O_NONBLOCK, (err, fd) => (err ? reject(err) : resolve(fd))),
+  );
+  const socket = new Socket({ fd, readable: true, writable: false });
+  status.open = true;
+  feed(ctx, status, socket);
   return {
     status,
     close: async () => {
-      closed = true;
-      stream?.destroy();
+      status.open = false;
+      socket.destroy();
     },
   };
 }

@@ -1,7 +1,7 @@
 // Follows every source of --logs and hands each complete line to onLine exactly once: discovery (globs, chokidar
 // events, optional polling), rotation/truncation/deletion handling, fair chunked reading, and saved positions.
 import { readdir, stat } from "node:fs/promises";
-import type { Stats } from "node:fs";
+import { closeSync, openSync, readdirSync, readSync, statSync, type Stats } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { watch, type FSWatcher } from "chokidar";
 import type { LineHandler } from "../logline.js";
@@ -19,10 +19,15 @@ export type { FileStatus, TailerLogger, TailerOptions, TailerStats } from "./typ
  * long the event loop is busy at once (an HTTP scrape waits at most one chunk) and the memory in flight.
  */
 const READ_CHUNK_BYTES = 256 * 1024;
+/** Longest stretch of reading before the event loop gets a turn. */
+const SLICE_MS = 10;
 /** How often rotated-away or deleted files still open are checked for late writes. */
 const RETIRED_CHECK_MS = 200;
 /** Remembered positions of closed files, so a rotated file matching the glob later is not read twice. */
 const MAX_CLOSED_HINTS = 1024;
+
+/** How often directories of globs that do not exist yet are looked for. */
+const MISSING_DIR_CHECK_MS = 1000;
 
 const silentLogger: TailerLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -55,13 +60,18 @@ export class Tailer implements StreamHost {
   private readonly queued = new Set<FileStream>();
   private readonly buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
   private pump: Promise<void> | undefined;
+  private pumping = false;
   private watcher: FSWatcher | undefined;
   private timers: NodeJS.Timeout[] = [];
   private retiredTimer: NodeJS.Timeout | undefined;
+  private missingTimer: NodeJS.Timeout | undefined;
+  private readonly bases = new Set<string>();
+  private readonly missingBases = new Set<string>();
   private savedAtMs = 0;
+  private lastSavedKey: string | undefined;
+  private saving: Promise<void> = Promise.resolve();
   private startingUp = true;
   private stopped = false;
-  private totals = { rotations: 0, readErrors: 0 };
 
   /** Validates the options; nothing is opened before `start()`. */
   constructor(private readonly opts: TailerOptions) {
@@ -76,7 +86,9 @@ export class Tailer implements StreamHost {
           ? opts.ignoreFilenameRegex
           : undefined;
     let stdin = false;
-    for (const log of opts.logs) {
+    // Split on commas here too, as mtail does for --logs, so a caller passing the raw flag value gets the same result.
+    for (const raw of opts.logs.flatMap((l) => l.split(","))) {
+      const log = raw.trim();
       if (log === "") continue;
       if (log === "-") stdin = true;
       else if (isSocketUrl(log)) this.socketUrls.push(log);
@@ -97,10 +109,16 @@ export class Tailer implements StreamHost {
     }
     this.startingUp = false;
     const poll = this.opts.pollIntervalMs ?? 0;
-    if (poll > 0) this.every(poll, () => this.active.forEach((s) => this.schedule(s)));
+    if (poll > 0) this.every(poll, () => this.pollFiles());
     const pollLogs = this.opts.pollLogIntervalMs ?? 0;
     if (pollLogs > 0) this.every(pollLogs, () => this.rediscover());
     if (this.opts.stateDir) this.every(this.opts.stateSaveIntervalMs ?? 2000, () => this.savePositions());
+  }
+
+  private pollFiles(): void {
+    for (const s of this.active.values()) {
+      if (s.changedSinceRead()) this.schedule(s);
+    }
   }
 
   /** Stops reading, saves positions (with stateDir) and closes everything. Lines not yet complete stay unread. */
@@ -109,10 +127,11 @@ export class Tailer implements StreamHost {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     if (this.retiredTimer) clearInterval(this.retiredTimer);
+    if (this.missingTimer) clearInterval(this.missingTimer);
     await this.watcher?.close();
     await this.pump;
     if (this.opts.stateDir) await this.savePositions();
-    for (const s of [...this.active.values(), ...this.retired]) await s.close(false);
+    for (const s of [...this.active.values(), ...this.retired]) s.close(false);
     for (const src of this.sources) await src.close();
   }
 
@@ -153,6 +172,29 @@ export class Tailer implements StreamHost {
     this.schedule(stream);
   }
 
+  /**
+   * @internal Truncated in place: the lines written between our last read and the copy are in the copy (logrotate's
+   * copytruncate), so look for a sibling whose bytes before our old offset are the ones we read there, and finish
+   * it from there under this path's name. Without this, lines lagging behind the writer at rotation time are lost.
+   */
+  onTruncated(stream: FileStream, lost: { offset: number; committedOffset: number; tail: Buffer }): void {
+    if (stream.retired) return;
+    const copy = findCopy(stream.path, lost.offset, lost.tail, (id) => id === stream.identity || this.byIdentity.has(id));
+    if (!copy) return;
+    const reader = new FileStream(this, copy.path, stream.status);
+    reader.splitter.filename = stream.path;
+    try {
+      if (!reader.open(lost.committedOffset, copy.identity)) return;
+    } catch (err) {
+      this.logger.warn({ err, path: copy.path }, "Failed to open the copy of a truncated log file.");
+      return;
+    }
+    this.logger.info({ path: stream.path, copy: copy.path, offset: lost.committedOffset }, "Reading the rest of a truncated log file from its copy.");
+    this.byIdentity.set(copy.identity, reader);
+    this.retire(reader);
+    this.schedule(reader);
+  }
+
   /** @internal The path is gone (renamed away or deleted): keep draining the open file for a while. */
   onRemoved(stream: FileStream): void {
     this.retire(stream);
@@ -188,8 +230,37 @@ export class Tailer implements StreamHost {
     watcher.on("change", onEvent(false));
     watcher.on("unlink", onEvent(false));
     watcher.on("error", (err) => this.logger.warn({ err }, "File watcher error; relying on polling if enabled."));
+    watcher.on("unlinkDir", (path: string) => {
+      if (this.bases.has(path)) this.missingBases.add(path), this.watchMissingBases();
+    });
     await new Promise<void>((resolve) => watcher.once("ready", () => resolve()));
     this.watcher = watcher;
+    for (const base of bases) {
+      this.bases.add(base);
+      if (!(await isDirectory(base))) this.missingBases.add(base);
+    }
+    this.watchMissingBases();
+  }
+
+  // chokidar cannot watch a directory that does not exist yet. Until every glob's directory exists, check once a
+  // second; when one appears, watch it and read the matching files in it from their start.
+  private watchMissingBases(): void {
+    if (this.missingBases.size === 0 || this.missingTimer || this.stopped) return;
+    this.missingTimer = setInterval(async () => {
+      for (const base of this.missingBases) {
+        if (!(await isDirectory(base)) || this.stopped) continue;
+        this.missingBases.delete(base);
+        this.watcher?.unwatch(base);
+        this.watcher?.add(base);
+        this.logger.info({ path: base }, "Log directory appeared; watching it.");
+        await this.rediscover();
+      }
+      if (this.missingBases.size === 0 && this.missingTimer) {
+        clearInterval(this.missingTimer);
+        this.missingTimer = undefined;
+      }
+    }, MISSING_DIR_CHECK_MS);
+    this.missingTimer.unref();
   }
 
   /** Every existing path matching a glob (plain paths included when they exist). */
@@ -215,11 +286,8 @@ export class Tailer implements StreamHost {
   }
 
   private async rediscover(): Promise<void> {
-    for (const path of await this.scanGlobs()) {
-      const s = this.active.get(path);
-      if (s) this.schedule(s);
-      else await this.discover(path, () => "start");
-    }
+    // Followed paths are left to events and polling; only paths not followed yet are looked at.
+    for (const path of await this.scanGlobs()) if (!this.active.has(path)) await this.discover(path, () => "start");
   }
 
   private startAtForStartupFile(path: string, st: Stats): StartAt {
@@ -247,7 +315,7 @@ export class Tailer implements StreamHost {
       if (st.isFIFO()) {
         this.pipes.add(path);
         const ctx = { onLine: this.onLine, logger: this.logger, maxLineLength: this.maxLineLength };
-        this.sources.push(openNamedPipe(ctx, path));
+        this.sources.push(await openNamedPipe(ctx, path));
         return;
       }
       if (!st.isFile()) return;
@@ -261,13 +329,13 @@ export class Tailer implements StreamHost {
       if (!owner && hint) {
         // A file we finished earlier shows up under a matching name (x.log.1 for a *.log* glob): go on where we
         // ended if its content is still what we read, so it is not read twice.
-        const sig = await readSignature(path, hint.offset).catch(() => undefined);
+        const sig = tryRead(() => readSignature(path, hint.offset));
         if (sig && sig.tail === hint.tail && st.size >= hint.offset) start = hint.offset;
       }
-      if (owner) await this.closeRetired(owner, false); // adopt: the new stream resumes where the old one stood
-      const opened = await stream.open(start, identity);
+      if (owner) this.closeRetired(owner, false); // adopt: the new stream resumes where the old one stood
+      const opened = stream.open(start, identity);
       if (!opened || this.stopped) {
-        await stream.close(false);
+        stream.close(false);
         return;
       }
       this.active.set(path, stream);
@@ -298,22 +366,38 @@ export class Tailer implements StreamHost {
     if (this.stopped || this.queued.has(stream)) return;
     this.queued.add(stream);
     this.queue.push(stream);
-    this.pump ??= this.drain().finally(() => (this.pump = undefined));
+    if (!this.pumping) {
+      this.pumping = true;
+      this.pump = this.drain();
+    }
   }
 
   private async drain(): Promise<void> {
-    // Each step awaits a read, which returns to the event loop, so timers and HTTP requests run between chunks.
-    while (this.queue.length > 0 && !this.stopped) {
+    let sliceStart = performance.now();
+    // `pumping` is cleared in the same synchronous stretch as the last queue check, so a stream scheduled at any
+    // moment is either seen by this loop or starts a new one (clearing it in a later .finally() left streams stuck).
+    for (;;) {
+      if (this.queue.length === 0 || this.stopped) {
+        this.pumping = false;
+        return;
+      }
       const stream = this.queue.shift()!;
       this.queued.delete(stream);
       let more = false;
       try {
-        more = await stream.step(this.buffer);
+        more = stream.step(this.buffer);
       } catch (err) {
         stream.status.errors++;
         this.logger.warn({ err, path: stream.path }, "Failed to read log file.");
       }
       if (more) this.schedule(stream); // to the back of the queue: hundreds of busy files take turns
+      // Reads are synchronous (see FileStream): every few milliseconds, let timers, HTTP scrapes and fs events run.
+      // Not after every step: with 200 files woken at once, one event-loop turn per step left the last file ~1 s
+      // behind while the loop handled the watchers' events.
+      if (performance.now() - sliceStart >= SLICE_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
     }
   }
 
@@ -331,23 +415,22 @@ export class Tailer implements StreamHost {
     const grace = this.opts.rotatedGraceMs ?? 5000;
     const now = Date.now();
     for (const s of this.retired) {
-      if (now - s.lastGrowthMs > grace && !this.queued.has(s)) void this.closeRetired(s, true);
+      if (now - s.lastGrowthMs > grace && !this.queued.has(s)) this.closeRetired(s, true);
       else this.schedule(s);
     }
   }
 
-  private async closeRetired(stream: FileStream, flush: boolean): Promise<void> {
+  private closeRetired(stream: FileStream, flush: boolean): void {
     if (!this.retired.delete(stream)) return;
-    if (this.byIdentity.get(stream.identity) === stream) this.byIdentity.delete(stream.identity);
     if (flush) {
-      this.closedHints.set(stream.identity, { offset: stream.offset, tail: "" });
-      const sig = await readSignature(stream.path, stream.offset).catch(() => undefined);
-      // The hint is only trusted when the bytes before the offset still match; an empty tail never matches a
-      // non-empty one, so an unreadable file is simply read again from its start.
+      // Flushed, so every byte is delivered: the hint is the end of the file. It is trusted later only if the bytes
+      // before it still match, and then the file is not read twice when it shows up under another matching name.
+      const sig = tryRead(() => stream.signature(stream.offset));
       if (sig) this.closedHints.set(stream.identity, { offset: stream.offset, tail: sig.tail });
       if (this.closedHints.size > MAX_CLOSED_HINTS) this.closedHints.delete(this.closedHints.keys().next().value!);
     }
-    await stream.close(flush);
+    if (this.byIdentity.get(stream.identity) === stream) this.byIdentity.delete(stream.identity);
+    stream.close(flush);
     if (this.retired.size === 0 && this.retiredTimer) {
       clearInterval(this.retiredTimer);
       this.retiredTimer = undefined;
@@ -364,22 +447,31 @@ export class Tailer implements StreamHost {
 
   // ---- Positions
 
-  private async savePositions(): Promise<void> {
+  // Saves run one after another: a periodic save finishing after the one at stop() would put older offsets back.
+  private savePositions(): Promise<void> {
+    this.saving = this.saving.then(() => this.writePositions());
+    return this.saving;
+  }
+
+  private async writePositions(): Promise<void> {
+    const streams = [...this.active.values(), ...this.retired].filter((s) => s.isOpen);
+    // Idle daemons should not rewrite (and fsync) the same positions every few seconds.
+    const key = streams.map((s) => `${s.path}\0${s.identity}\0${s.committedOffset}`).join("\n");
+    if (key === this.lastSavedKey) return;
     const files: SavedPosition[] = [];
-    for (const s of [...this.active.values(), ...this.retired]) {
-      if (!s.isOpen) continue;
+    for (const s of streams) {
       const offset = s.committedOffset;
       try {
-        const sig = await readSignature(s.path, offset);
-        // The path may name another file by now (rotated under us); then this stream's bytes cannot be re-read
-        // through it, and the identity search on restart finds the file under its new name.
-        files.push({ path: s.path, dev: s.dev, ino: s.ino, offset, ...sig });
+        // Read through the stream's own descriptor: a rotated file's path names the new file by now.
+        const sig = s.signature();
+        if (sig) files.push({ path: s.path, dev: s.dev, ino: s.ino, offset, ...sig });
       } catch {
         files.push({ path: s.path, dev: s.dev, ino: s.ino, offset, fingerprint: "", fingerprintLength: 0, tail: "" });
       }
     }
     try {
       await savePositions(this.opts.stateDir!, { version: 1, savedAtMs: Date.now(), files });
+      this.lastSavedKey = key;
     } catch (err) {
       this.logger.warn({ err, stateDir: this.opts.stateDir }, "Failed to save log positions.");
     }
@@ -409,7 +501,7 @@ export class Tailer implements StreamHost {
       // Rotated while we were down: finish the old file from the saved offset under its old name.
       const stream = new FileStream(this, found.path, this.statusOf(saved.path));
       stream.splitter.filename = saved.path;
-      if (await stream.open(saved.offset, found.identity)) {
+      if (stream.open(saved.offset, found.identity)) {
         this.logger.info({ path: saved.path, rotatedTo: found.path, offset: saved.offset }, "Finishing a log file rotated while stopped.");
         this.byIdentity.set(found.identity, stream);
         this.retire(stream);
@@ -438,11 +530,62 @@ export class Tailer implements StreamHost {
         continue;
       }
       if (!st.isFile() || st.size < saved.offset) continue;
-      if (!(await contentMatches(path, saved).catch(() => false))) continue;
+      if (!tryRead(() => contentMatches(path, saved))) continue;
       if (identityOf(st) === identity) return { path, identity };
       // Same bytes, another inode: a copy (copytruncate's x.log.1). Used when the original inode is not found.
       byContent ??= { path, identity: identityOf(st) };
     }
     return byContent;
   }
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The result of a synchronous read, or undefined when it failed (the file vanished or cannot be read). */
+function tryRead<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A file next to `path` whose name starts with its name (x.log.1, x.log-20240101) and whose bytes before `offset`
+ * equal `tail`: the copy copytruncate made. Synchronous: one directory listing and a 64-byte read per candidate.
+ */
+function findCopy(path: string, offset: number, tail: Buffer, skip: (identity: string) => boolean): { path: string; identity: string } | undefined {
+  const dir = dirname(path);
+  const base = basename(path);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return undefined;
+  }
+  const probe = Buffer.alloc(tail.length);
+  for (const name of names.sort()) {
+    if (name === base || !name.startsWith(base)) continue;
+    const candidate = join(dir, name);
+    try {
+      const st = statSync(candidate);
+      if (!st.isFile() || st.size < offset || skip(identityOf(st))) continue;
+      const fd = openSync(candidate, "r");
+      try {
+        const n = readSync(fd, probe, 0, tail.length, offset - tail.length);
+        if (n === tail.length && probe.equals(tail)) return { path: candidate, identity: identityOf(st) };
+      } finally {
+        closeSync(fd);
+      }
+    } catch {
+      // vanished or unreadable: not the copy
+    }
+  }
+  return undefined;
 }

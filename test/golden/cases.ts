@@ -1,7 +1,7 @@
 // Finds golden cases on disk and runs one through the logtally CLI exactly as the conformance suite does.
 // A case is a folder of *.mtail programs, *.log inputs and the reference output recorded from mtail 3.0.0~rc50.
 
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -98,17 +98,26 @@ export function cliArgs(c: GoldenCase, format = "prometheus"): string[] {
   return [...args, "--one_shot", `--one_shot_format=${format}`, ...c.args];
 }
 
-/** Runs bin/logtally.js on a case from inside its folder (so relative names match the recorded output). */
-export function runLogtally(c: GoldenCase, format = "prometheus", timeoutMs = 15000): RunResult {
+/** Runs bin/logtally.js on a case from inside its folder (so relative names match the recorded output), with TZ=UTC. */
+export function runLogtallyAsync(c: GoldenCase, format = "prometheus", timeoutMs = 30000): Promise<RunResult> {
   const bin = join(repoRoot, "bin", "logtally.js");
-  const r = spawnSync(process.execPath, [bin, ...cliArgs(c, format)], {
-    cwd: c.dir,
-    encoding: "utf8",
-    timeout: timeoutMs,
-    maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, TZ: "UTC" },
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...cliArgs(c, format)], {
+      cwd: c.dir,
+      env: { ...process.env, TZ: "UTC" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const out: Buffer[] = [], err: Buffer[] = [];
+    child.stdout.on("data", (d: Buffer) => out.push(d));
+    child.stderr.on("data", (d: Buffer) => err.push(d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    const finish = (status: number | null, signal: NodeJS.Signals | null, error?: Error) => {
+      clearTimeout(timer);
+      resolve({ status, signal, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8"), error });
+    };
+    child.on("error", (e) => finish(null, null, e));
+    child.on("close", (status, signal) => finish(status, signal));
   });
-  return { status: r.status, signal: r.signal, stdout: r.stdout ?? "", stderr: r.stderr ?? "", error: r.error };
 }
 
 /** Puts the real case folder into a recorded exposition. */

@@ -1,18 +1,22 @@
 // Golden conformance tests: runs every case in test/golden/cases and every program in programs/ through
-// `node bin/logtally.js ... --one_shot --one_shot_format=prometheus` and compares with mtail 3.0.0~rc50's output.
-// UPDATE_GOLDEN=1 rewrites expected.prom from logtally's own output: only after reviewing the diff (see README.md).
+// `node bin/logtally.js ... --one_shot --one_shot_format=prometheus` (and json) and compares with the output
+// recorded from mtail 3.0.0~rc50. UPDATE_GOLDEN=1 rewrites expected.prom from logtally's own output: only after
+// reviewing the diff (see README.md).
 
 import { expect } from "chai";
 import { writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import {
-  abstractCaseDir, cliArgs, expandCaseDir, loadCases, loadProgramCases, repoRoot, runLogtally,
+  abstractCaseDir, cliArgs, expandCaseDir, loadCases, loadProgramCases, repoRoot, runLogtallyAsync,
   type GoldenCase, type RunResult,
 } from "./cases.js";
 import { diffMetadata, diffSamples, parseExposition } from "./exposition.js";
 import { diffJson, normaliseJsonExport } from "./json-export.js";
 
 const update = process.env.UPDATE_GOLDEN === "1";
+// Cases are independent processes: run a few side by side (the machine is shared, so not more than the cores).
+const parallel = Math.max(1, Math.min(4, availableParallelism()));
 
 /** A short account of a run for failure messages: the command, exit status and the start of stderr. */
 function describeRun(c: GoldenCase, r: RunResult, format = "prometheus"): string {
@@ -21,14 +25,35 @@ function describeRun(c: GoldenCase, r: RunResult, format = "prometheus"): string
   return `${cmd}\nexit status ${r.status}${r.signal ? ` (signal ${r.signal})` : ""}${r.error ? ` (${r.error.message})` : ""}\nstderr:\n${err}`;
 }
 
-function defineCase(c: GoldenCase, expectedPath: string): void {
+/**
+ * Runs a list of cases lazily, a few ahead: asking for case i starts the runs of cases i .. i+parallel-1 that
+ * have not started yet, so tests (which mocha runs one after another) overlap without starting filtered-out cases.
+ */
+class CaseRunner {
+  private readonly started = new Map<string, Promise<RunResult>>();
+  private readonly order: GoldenCase[];
+  constructor(cases: GoldenCase[]) {
+    this.order = cases.filter((c) => c.progs.length > 0);
+  }
+  result(c: GoldenCase, format: string): Promise<RunResult> {
+    const i = this.order.indexOf(c);
+    for (let j = i; j >= 0 && j < Math.min(this.order.length, i + parallel); j++) this.start(this.order[j]);
+    const r = this.started.get(`${c.name}:${format}`);
+    if (r === undefined) throw new Error(`case ${c.name} has no ${format} run`);
+    return r;
+  }
+  private start(c: GoldenCase): void {
+    if (this.started.has(`${c.name}:prometheus`)) return;
+    this.started.set(`${c.name}:prometheus`, runLogtallyAsync(c, "prometheus"));
+    if (c.expectedJson !== undefined && c.expectedErr === undefined) this.started.set(`${c.name}:json`, runLogtallyAsync(c, "json"));
+  }
+}
+
+function defineCase(c: GoldenCase, expectedPath: string, runner: CaseRunner): void {
   const title = c.extension ? `${c.name} (extension beyond mtail rc50)` : c.name;
+  const result = (format: string): Promise<RunResult> => runner.result(c, format);
   describe(title, function () {
-    let run: RunResult;
-    before(function () {
-      this.timeout(30000);
-      if (c.progs.length > 0) run = runLogtally(c);
-    });
+    this.timeout(60000);
 
     it("has a program and an expectation", () => {
       expect(c.progs, `${c.dir} holds no .mtail program`).to.not.be.empty;
@@ -38,8 +63,8 @@ function defineCase(c: GoldenCase, expectedPath: string): void {
 
     if (c.expectedErr) {
       const want = c.expectedErr;
-      it("fails to compile, naming the file and line on stderr", () => {
-        expect(run, "case did not run").to.not.equal(undefined);
+      it("fails to compile, naming the file and line on stderr", async () => {
+        const run = await result("prometheus");
         expect(run.status, `expected a non-zero exit\n${describeRun(c, run)}`).to.not.equal(0);
         expect(run.status, `expected an exit status, not a crash\n${describeRun(c, run)}`).to.not.equal(null);
         for (const s of want.stderr) expect(run.stderr, `stderr should contain ${JSON.stringify(s)}\n${describeRun(c, run)}`).to.include(s);
@@ -49,8 +74,8 @@ function defineCase(c: GoldenCase, expectedPath: string): void {
     if (c.expectedProm === undefined) return;
     const expectedText = expandCaseDir(c.expectedProm, c.dir);
 
-    it("prints the same samples as mtail", () => {
-      expect(run, "case did not run").to.not.equal(undefined);
+    it("prints the same samples as mtail", async () => {
+      const run = await result("prometheus");
       if (update && run.status === 0) writeFileSync(expectedPath, abstractCaseDir(run.stdout, c.dir));
       expect(run.status, `expected exit status 0\n${describeRun(c, run)}`).to.equal(0);
       const want = parseExposition(expectedText);
@@ -62,17 +87,16 @@ function defineCase(c: GoldenCase, expectedPath: string): void {
       }
     });
 
-    it("prints the same HELP and TYPE lines as mtail", () => {
-      expect(run, "case did not run").to.not.equal(undefined);
+    it("prints the same HELP and TYPE lines as mtail", async () => {
+      const run = await result("prometheus");
       const diffs = diffMetadata(parseExposition(expectedText), parseExposition(run.stdout));
       if (diffs.length > 0) expect.fail(`${diffs.length} HELP/TYPE difference(s) from mtail:\n  ${diffs.join("\n  ")}`);
     });
 
     if (c.expectedJson !== undefined) {
       const expectedJson = expandCaseDir(c.expectedJson, c.dir);
-      it("prints the same JSON as mtail (Time fields aside)", function () {
-        this.timeout(30000);
-        const r = runLogtally(c, "json");
+      it("prints the same JSON as mtail (Time fields aside)", async () => {
+        const r = await result("json");
         expect(r.status, `expected exit status 0\n${describeRun(c, r, "json")}`).to.equal(0);
         let got: unknown;
         try {
@@ -87,14 +111,24 @@ function defineCase(c: GoldenCase, expectedPath: string): void {
   });
 }
 
-describe("golden: test/golden/cases against mtail 3.0.0~rc50", () => {
-  const cases = loadCases(join(repoRoot, "test", "golden", "cases"));
-  it("finds the golden cases", () => expect(cases.length).to.be.greaterThan(0));
-  for (const c of cases) defineCase(c, join(c.dir, "expected.prom"));
-});
+/** One suite per folder of cases. */
+function defineSuite(title: string, cases: GoldenCase[], expectedPath: (c: GoldenCase) => string, noun: string): void {
+  describe(title, function () {
+    const runner = new CaseRunner(cases);
+    it(`finds the ${noun}`, () => expect(cases.length).to.be.greaterThan(0));
+    for (const c of cases) defineCase(c, expectedPath(c), runner);
+  });
+}
 
-describe("golden: programs/ with their samples", () => {
-  const cases = loadProgramCases(join(repoRoot, "programs"));
-  it("finds the example programs", () => expect(cases.length).to.be.greaterThan(0));
-  for (const c of cases) defineCase(c, join(c.dir, "expected", `${c.name}.prom`));
-});
+defineSuite(
+  "golden: test/golden/cases against mtail 3.0.0~rc50",
+  loadCases(join(repoRoot, "test", "golden", "cases")),
+  (c) => join(c.dir, "expected.prom"),
+  "golden cases",
+);
+defineSuite(
+  "golden: programs/ with their samples",
+  loadProgramCases(join(repoRoot, "programs")),
+  (c) => join(c.dir, "expected", `${c.name}.prom`),
+  "example programs",
+);

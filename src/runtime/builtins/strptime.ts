@@ -1,297 +1,16 @@
 // strptime(): Go reference-time layouts ("Jan _2 15:04:05", "02/Jan/2006:15:04:05 -0700") parsed as Go's
 // time.ParseInLocation does, compiled once per layout and scanned by char code (no RegExp, no Date per call).
-// Also mtail's per-program memo and its yearless-syslog patch. Imports only ./zone.
+// Also the yearless-syslog patch and mtail's compile-time layout check. Imports only its sibling modules.
 
+import { daysFromCivil, daysIn, DAYS_BEFORE, isLeap, yearOfDays } from "./civil.js";
+import { compileLayout, isDigitAt, resetFrom, Std, type Layout } from "./layout.js";
 import { UTC, type Zone } from "./zone.js";
 
+export { daysFromCivil } from "./civil.js";
+export { compileLayout, type Layout } from "./layout.js";
 export { resolveZone, UTC, type Zone } from "./zone.js";
 
 // Layout element codes, in the spirit of Go's std* constants.
-const enum Std {
-  None,
-  LongMonth, // January
-  Month, // Jan
-  NumMonth, // 1
-  ZeroMonth, // 01
-  LongWeekDay, // Monday
-  WeekDay, // Mon
-  Day, // 2
-  UnderDay, // _2
-  ZeroDay, // 02
-  UnderYearDay, // __2
-  ZeroYearDay, // 002
-  Hour, // 15
-  Hour12, // 3
-  ZeroHour12, // 03
-  Minute, // 4
-  ZeroMinute, // 04
-  Second, // 5
-  ZeroSecond, // 05
-  LongYear, // 2006
-  Year, // 06
-  PM, // PM
-  pm, // pm
-  TZ, // MST
-  ISO8601TZ, // Z0700
-  ISO8601SecondsTZ, // Z070000
-  ISO8601ShortTZ, // Z07
-  ISO8601ColonTZ, // Z07:00
-  ISO8601ColonSecondsTZ, // Z07:00:00
-  NumTZ, // -0700
-  NumSecondsTz, // -070000
-  NumShortTZ, // -07
-  NumColonTZ, // -07:00
-  NumColonSecondsTZ, // -07:00:00
-  FracSecond0, // .000
-  FracSecond9, // .999
-}
-
-interface Step {
-  /** Literal layout text before the element (a space matches any run of spaces, as in Go). */
-  readonly prefix: string;
-  readonly std: Std;
-  /** The element as written in the layout, for error messages. */
-  readonly text: string;
-  /** Digits of a fractional-second element. */
-  readonly digits: number;
-  /** For Std.Second/ZeroSecond: whether the next element is a fractional second. */
-  readonly fracNext: boolean;
-  /** The fields it sets. */
-  readonly group: Group;
-}
-
-/** A layout compiled by {@link compileLayout}; pass it to {@link parseTime} for every value. */
-export interface Layout {
-  readonly source: string;
-  readonly steps: readonly Step[];
-  /** Literal text after the last element. */
-  readonly suffix: string;
-  /** Resume state from the last successful parse (see parseTime). */
-  readonly memo: ResumeState;
-}
-
-/**
- * What the last successful parse with a layout left behind, so that the next value, which usually shares its
- * date and hour with the last, is parsed from the first element whose text changed. Exact because every element
- * reads its own text plus at most one character of lookahead, and sets fields no other element of the layout sets.
- */
-interface ResumeState {
-  /** False when two elements set the same field (say "Jan" and "01"): such layouts are always parsed in full. */
-  readonly resumable: boolean;
-  last: string | undefined;
-  /** starts[i]: value offset where element i's prefix begins; starts[steps.length]: where the suffix begins. */
-  readonly starts: Int32Array;
-  fields: Fields;
-}
-
-interface Fields {
-  year: number;
-  month: number;
-  day: number;
-  yday: number;
-  hour: number;
-  min: number;
-  sec: number;
-  nsec: number;
-  amSet: boolean;
-  pmSet: boolean;
-  utc: boolean;
-  zoneOffset: number;
-  zoneName: string;
-}
-
-const initialFields = (): Fields => ({
-  year: 0,
-  month: -1,
-  day: -1,
-  yday: -1,
-  hour: 0,
-  min: 0,
-  sec: 0,
-  nsec: 0,
-  amSet: false,
-  pmSet: false,
-  utc: false,
-  zoneOffset: -1,
-  zoneName: "",
-});
-
-const enum Group {
-  None,
-  Year,
-  Month,
-  Day,
-  Yday,
-  Hour,
-  Min,
-  Sec,
-  AmPm,
-  Zone,
-}
-
-/** The group of fields an element sets, for the resumability check. */
-function fieldGroup(std: Std): Group {
-  if (std === Std.Year || std === Std.LongYear) return Group.Year;
-  if (std >= Std.LongMonth && std <= Std.ZeroMonth) return Group.Month;
-  if (std === Std.Day || std === Std.UnderDay || std === Std.ZeroDay) return Group.Day;
-  if (std === Std.UnderYearDay || std === Std.ZeroYearDay) return Group.Yday;
-  if (std === Std.Hour || std === Std.Hour12 || std === Std.ZeroHour12) return Group.Hour;
-  if (std === Std.Minute || std === Std.ZeroMinute) return Group.Min;
-  if (std === Std.Second || std === Std.ZeroSecond || std === Std.FracSecond0 || std === Std.FracSecond9) return Group.Sec;
-  if (std === Std.PM || std === Std.pm) return Group.AmPm;
-  if (std >= Std.TZ && std <= Std.NumColonSecondsTZ) return Group.Zone;
-  return Group.None;
-}
-
-/** Resets the fields that the elements from `from` on may set, to their initial values. */
-function resetFrom(f: Fields, steps: readonly Step[], from: number): void {
-  for (let i = from; i < steps.length; i++) {
-    switch (steps[i]!.group) {
-      case Group.Year:
-        f.year = 0;
-        break;
-      case Group.Month:
-        f.month = -1;
-        break;
-      case Group.Day:
-        f.day = -1;
-        break;
-      case Group.Yday:
-        f.yday = -1;
-        break;
-      case Group.Hour:
-        f.hour = 0;
-        break;
-      case Group.Min:
-        f.min = 0;
-        break;
-      case Group.Sec:
-        f.sec = 0;
-        f.nsec = 0;
-        break;
-      case Group.AmPm:
-        f.amSet = f.pmSet = false;
-        break;
-      case Group.Zone:
-        f.utc = false;
-        f.zoneOffset = -1;
-        f.zoneName = "";
-        break;
-    }
-  }
-}
-
-/** Splits a Go layout into elements once, at program load. Any string is a valid layout, as in Go. */
-export function compileLayout(layout: string): Layout {
-  const steps: Step[] = [];
-  let rest = layout;
-  for (;;) {
-    const [prefix, std, len, digits] = nextStdChunk(rest);
-    if (std === Std.None) {
-      const groups = steps.map((s) => s.group).filter((g) => g !== Group.None);
-      const resumable = new Set(groups).size === groups.length;
-      const memo = { resumable, last: undefined, starts: new Int32Array(steps.length + 1), fields: initialFields() };
-      return { source: layout, steps: markFractions(steps), suffix: rest, memo };
-    }
-    steps.push({ prefix, std, text: rest.substr(prefix.length, len), digits, fracNext: false, group: fieldGroup(std) });
-    rest = rest.slice(prefix.length + len);
-  }
-}
-
-function markFractions(steps: Step[]): Step[] {
-  return steps.map((s, i) => {
-    const next = steps[i + 1];
-    const fracNext = next !== undefined && next.prefix === "" && (next.std === Std.FracSecond0 || next.std === Std.FracSecond9);
-    return { ...s, fracNext };
-  });
-}
-
-const isLower = (c: number): boolean => c >= 0x61 && c <= 0x7a;
-const isDigitAt = (s: string, i: number): boolean => {
-  const c = s.charCodeAt(i);
-  return c >= 0x30 && c <= 0x39;
-};
-
-/** Go's nextStdChunk: [text before the element, element, element length, fraction digits]. */
-function nextStdChunk(l: string): [string, Std, number, number] {
-  for (let i = 0; i < l.length; i++) {
-    const at = (s: string): boolean => l.startsWith(s, i);
-    const found = (std: Std, len: number, digits = 0): [string, Std, number, number] => [l.slice(0, i), std, len, digits];
-    switch (l[i]) {
-      case "J":
-        if (at("January")) return found(Std.LongMonth, 7);
-        if (at("Jan") && !isLower(l.charCodeAt(i + 3))) return found(Std.Month, 3);
-        break;
-      case "M":
-        if (at("Monday")) return found(Std.LongWeekDay, 6);
-        if (at("Mon") && !isLower(l.charCodeAt(i + 3))) return found(Std.WeekDay, 3);
-        if (at("MST")) return found(Std.TZ, 3);
-        break;
-      case "0": {
-        const d = l.charCodeAt(i + 1);
-        if (d >= 0x31 && d <= 0x36) {
-          const zeroStd = [Std.ZeroMonth, Std.ZeroDay, Std.ZeroHour12, Std.ZeroMinute, Std.ZeroSecond, Std.Year];
-          return found(zeroStd[d - 0x31]!, 2);
-        }
-        if (at("002")) return found(Std.ZeroYearDay, 3);
-        break;
-      }
-      case "1":
-        if (at("15")) return found(Std.Hour, 2);
-        return found(Std.NumMonth, 1);
-      case "2":
-        if (at("2006")) return found(Std.LongYear, 4);
-        return found(Std.Day, 1);
-      case "_":
-        if (l[i + 1] === "2") {
-          // "_2006" is a literal underscore and a year.
-          if (l.startsWith("2006", i + 1)) return [l.slice(0, i + 1), Std.LongYear, 4, 0];
-          return found(Std.UnderDay, 2);
-        }
-        if (at("__2")) return found(Std.UnderYearDay, 3);
-        break;
-      case "3":
-        return found(Std.Hour12, 1);
-      case "4":
-        return found(Std.Minute, 1);
-      case "5":
-        return found(Std.Second, 1);
-      case "P":
-        if (l[i + 1] === "M") return found(Std.PM, 2);
-        break;
-      case "p":
-        if (l[i + 1] === "m") return found(Std.pm, 2);
-        break;
-      case "-":
-        if (at("-070000")) return found(Std.NumSecondsTz, 7);
-        if (at("-07:00:00")) return found(Std.NumColonSecondsTZ, 9);
-        if (at("-0700")) return found(Std.NumTZ, 5);
-        if (at("-07:00")) return found(Std.NumColonTZ, 6);
-        if (at("-07")) return found(Std.NumShortTZ, 3);
-        break;
-      case "Z":
-        if (at("Z070000")) return found(Std.ISO8601SecondsTZ, 7);
-        if (at("Z07:00:00")) return found(Std.ISO8601ColonSecondsTZ, 9);
-        if (at("Z0700")) return found(Std.ISO8601TZ, 5);
-        if (at("Z07:00")) return found(Std.ISO8601ColonTZ, 6);
-        if (at("Z07")) return found(Std.ISO8601ShortTZ, 3);
-        break;
-      case ".":
-      case ",": {
-        const ch = l[i + 1];
-        if (ch === "0" || ch === "9") {
-          let j = i + 1;
-          while (l[j] === ch) j++;
-          // The run of digits must end here: only a fractional second is all digits.
-          if (!isDigitAt(l, j)) return found(ch === "0" ? Std.FracSecond0 : Std.FracSecond9, j - i, j - i - 1);
-        }
-        break;
-      }
-    }
-  }
-  return [l, Std.None, 0, 0];
-}
-
 const SHORT_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const LONG_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 const SHORT_DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
@@ -395,20 +114,6 @@ function parseNanos(value: string, n: number): number {
   return ns;
 }
 
-const isLeap = (y: number): boolean => y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
-const DAYS_BEFORE = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365];
-const daysIn = (m: number, y: number): number => (m === 2 && isLeap(y) ? 29 : DAYS_BEFORE[m]! - DAYS_BEFORE[m - 1]!);
-
-/** Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (any year, including 0 and negatives). */
-export function daysFromCivil(y: number, m: number, d: number): number {
-  y -= m <= 2 ? 1 : 0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
 /** Options that mtail sets per VM. */
 export interface ParseOptions {
   /** --syslog_use_current_year (default true): a parsed year of 0 becomes the current year in the zone. */
@@ -430,6 +135,10 @@ let lastDays = 0;
  * year is 0 (a layout without a year, like syslog's "Jan _2 15:04:05"), the current year. Returns epoch
  * milliseconds (floored; Go keeps nanoseconds, mtail's timestamp() is whole seconds). Throws a TimeParseError
  * with Go's message when the value does not fit the layout.
+ *
+ * Speed (1M calls, CPU time on the shared 2-core box): ~130 ns when the value shares its date and hour with the
+ * layout's previous value (the parse resumes at the first changed element), ~220 ns from scratch; TimeMemo in
+ * front answers repeated values in ~50 ns. Not re-entrant: it keeps scan state in module variables.
  */
 export function parseTime(layout: Layout, value: string, zone: Zone = UTC, options: ParseOptions = NO_OPTIONS): number {
   const memo = layout.memo;
@@ -718,18 +427,6 @@ export function localToUnix(zone: Zone, wall: number): number {
     if (off2 !== off) off = off2;
   }
   return wall - off;
-}
-
-function yearOfDays(days: number): number {
-  // Inverse of daysFromCivil, year only (Howard Hinnant's civil_from_days).
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const m = mp + (mp < 10 ? 3 : -9);
-  return yoe + era * 400 + (m <= 2 ? 1 : 0);
 }
 
 /** Go's atoi on value[at, at+len): optional sign, then only digits. */

@@ -157,6 +157,16 @@ describe("daemon (integration)", function () {
     }
   });
 
+  it("keeps serving and stops cleanly when the collectors are dead", async () => {
+    const port = 39310;
+    const d = start(["--progs", progs, "--port", String(port), "--address", "127.0.0.1", "--metric_push_interval=100ms",
+      "--graphite_host_port=127.0.0.1:39399", "--statsd_hostport=127.0.0.1:39398"]);
+    await d.waitForHttp(port);
+    await waitFor(() => d.stderr.includes("Pushing to graphite failed"), 10_000, () => d.stderr);
+    expect((await httpGet({ port }, "/metrics")).status).to.equal(200);
+    expect(await d.stop()).to.equal(0);
+  });
+
   it("counts runtime errors per program and shows the last one", async () => {
     const port = 39309;
     writeFileSync(path.join(progs, "strict.mtail"), "counter total\n/^n=(?P<n>\\S+)$/ {\n  total += int($n)\n}\n");

@@ -2,7 +2,7 @@
 // partial lines, symlink retarget, many files, bursts and huge binary lines. Every test checks no loss, no duplicate.
 import { expect } from "chai";
 import {
-  appendFileSync, closeSync, copyFileSync, mkdirSync, openSync, renameSync, symlinkSync, truncateSync, unlinkSync, writeFileSync, writeSync,
+  appendFileSync, closeSync, copyFileSync, mkdirSync, openSync, renameSync, statSync, symlinkSync, truncateSync, unlinkSync, writeFileSync, writeSync,
 } from "node:fs";
 import { join } from "node:path";
 import { waitFor } from "../../helpers/wait-for.js";
@@ -76,6 +76,41 @@ describe("tailer (integration): files", function () {
     await c.waitForCount(want.length);
     c.expectExactly(want);
     expect(tailer.stats().truncations).to.equal(1);
+  });
+
+  it("copytruncate while the tailer lags behind the writer: the unread lines are read from the copy", async () => {
+    const path = join(sb.dir(), "app.log");
+    writeFileSync(path, "");
+    const { c, tailer } = await sb.start({ logs: [join(sb.dir(), "*.log")] });
+    const want = numbered("lag", 0, 3000);
+    const fd = openSync(path, "a");
+    for (let i = 0; i < 1000; i++) writeSync(fd, want[i] + "\n");
+    await waitFor(() => c.lines.length > 0);
+    // In one synchronous stretch, so the tailer cannot read them before the copy and the truncation.
+    for (let i = 1000; i < 2000; i++) writeSync(fd, want[i] + "\n");
+    copyFileSync(path, path + ".1");
+    truncateSync(path, 0);
+    for (let i = 2000; i < 3000; i++) writeSync(fd, want[i] + "\n");
+    closeSync(fd);
+    await c.waitForCount(want.length);
+    c.expectExactly(want);
+    expect(tailer.stats().truncations).to.equal(1);
+  });
+
+  it("copytruncate under a writer without O_APPEND: the NUL hole it leaves is skipped, no line lost", async () => {
+    const path = join(sb.dir(), "app.log");
+    writeFileSync(path, "");
+    const { c } = await sb.start({ logs: [path] });
+    const want = numbered("hole", 0, 400);
+    const fd = openSync(path, "r+"); // writes at the descriptor's own offset
+    for (let i = 0; i < 200; i++) writeSync(fd, want[i] + "\n");
+    await c.waitForCount(200);
+    copyFileSync(path, path + ".1");
+    truncateSync(path, 0);
+    for (let i = 200; i < 400; i++) writeSync(fd, want[i] + "\n");
+    closeSync(fd);
+    await c.waitForCount(400);
+    c.expectExactly(want);
   });
 
   it("truncation in place, even when the file grows past the old offset before the tailer looks", async () => {
@@ -217,5 +252,58 @@ describe("tailer (integration): files", function () {
     expect(c.lines[0]).to.equal("before");
     expect(c.lines[2]).to.equal("after");
     expect(tailer.stats().linesCut).to.equal(1);
+  });
+});
+
+describe("tailer (integration): rotated names matching the glob", function () {
+  this.timeout(30000);
+  const sb = useSandbox();
+
+  it("app.log -> app.log.1 under 'app.log*': the rotated file is never read twice, late writes still once", async () => {
+    const path = join(sb.dir(), "app.log");
+    writeFileSync(path, "");
+    const { c, tailer } = await sb.start({ logs: [join(sb.dir(), "app.log*")], pollLogIntervalMs: 50, rotatedGraceMs: 100 });
+    const first = numbered("first", 0, 100);
+    appendFileSync(path, first.join("\n") + "\n");
+    await c.waitForCount(100);
+    renameSync(path, path + ".1");
+    const second = numbered("second", 0, 50);
+    writeFileSync(path, second.join("\n") + "\n");
+    await c.waitForCount(150);
+    const late = numbered("late", 0, 10);
+    appendFileSync(path + ".1", late.join("\n") + "\n");
+    await c.waitForCount(160);
+    // The rescan finds app.log.1 and follows it; once it stands at the end of that file, a second read of it would
+    // have shown up as duplicates.
+    const size = statSync(path + ".1").size;
+    await waitFor(() => tailer.files().some((f) => f.path === path + ".1" && f.open && f.offset === size), 10000,
+      () => JSON.stringify(tailer.files()));
+    c.expectExactly([...first, ...second, ...late]);
+  });
+});
+
+describe("tailer (integration): directories", function () {
+  this.timeout(30000);
+  const sb = useSandbox();
+
+  it("a glob whose directory does not exist yet is picked up when the directory appears", async () => {
+    const sub = join(sb.dir(), "later");
+    const { c } = await sb.start({ logs: [join(sub, "*.log")] });
+    mkdirSync(sub);
+    writeFileSync(join(sub, "x.log"), "x1\n");
+    await c.waitForCount(1);
+    appendFileSync(join(sub, "x.log"), "x2\n");
+    await c.waitForCount(2);
+    c.expectExactly(["x1", "x2"]);
+  });
+
+  it("comma-separated --logs values are split, as mtail does", async () => {
+    writeFileSync(join(sb.dir(), "a.log"), "");
+    writeFileSync(join(sb.dir(), "b.txt"), "");
+    const { c } = await sb.start({ logs: [`${join(sb.dir(), "a.log")},${join(sb.dir(), "*.txt")}`] });
+    appendFileSync(join(sb.dir(), "a.log"), "a\n");
+    appendFileSync(join(sb.dir(), "b.txt"), "b\n");
+    await c.waitForCount(2);
+    c.expectExactly(["a", "b"]);
   });
 });

@@ -21,6 +21,11 @@ describe("cli/config parseConfig", () => {
       statsd_prefix: "app.",
     });
   });
+  it("leaves stdin and socket URLs in logs alone", () => {
+    expect(parseConfig('logs: ["-", "tcp://127.0.0.1:5140", "unix:///run/app.sock"]\n', "/etc/c.yaml")).to.deep.equal({
+      logs: ["-", "tcp://127.0.0.1:5140", "unix:///run/app.sock"],
+    });
+  });
   it("accepts a comma-separated logs string and an empty file", () => {
     expect(parseConfig("logs: /a.log,/b.log\n", "/c.yaml")).to.deep.equal({ logs: ["/a.log", "/b.log"] });
     expect(parseConfig("", "/c.yaml")).to.deep.equal({});

@@ -5,6 +5,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { main } from "../../../src/cli/main.js";
+import { httpGet } from "../../helpers/logtally-process.js";
+import { waitFor } from "../../helpers/wait-for.js";
 
 /** A writable that keeps what was written. */
 class Capture extends Writable {
@@ -15,10 +17,10 @@ class Capture extends Writable {
   }
 }
 
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function run(argv: string[], stopSignal?: Promise<unknown>): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = new Capture();
   const stderr = new Capture();
-  const code = await main(argv, { stdout, stderr, env: {} });
+  const code = await main(argv, { stdout, stderr, env: {}, stopSignal });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
@@ -120,6 +122,24 @@ describe("cli/main", () => {
     const r = await run(["--progs", path.join(dir, "missing"), "--one_shot"]);
     expect(r.code).to.equal(1);
     expect(r.stderr).to.match(/cannot read --progs .*missing: no such file or directory/);
+  });
+
+  it("runs the daemon in-process until told to stop", async () => {
+    const port = 39396;
+    let stop: () => void = () => {};
+    const stopped = new Promise<void>((resolve) => (stop = resolve));
+    const running = run(["--progs", progs, "--port", String(port), "--address", "127.0.0.1", "--log_level=warn"], stopped);
+    await waitFor(async () => {
+      try {
+        return (await httpGet({ port }, "/readyz")).status === 200;
+      } catch {
+        return false;
+      }
+    }, 10_000);
+    stop();
+    const r = await running;
+    expect(r.code).to.equal(0);
+    expect(r.stdout).to.equal("");
   });
 
   it("an unknown time zone is a usage error", async () => {

@@ -84,7 +84,7 @@ describe("parser: programs that parse", () => {
 const bad: { name: string; src: string; line: number; col: number }[] = [
   { name: "unterminated block", src: "/a/ {\n  x++\n", line: 3, col: 1 },
   { name: "unterminated regex", src: "/a {\n}\n", line: 1, col: 5 },
-  { name: "missing closing quote", src: "t = \"abc\n", line: 1, col: 9 },
+  { name: "missing closing quote", src: "t = \"abc\n", line: 1, col: 5 },
   { name: "keyword as a name", src: "counter counter\n", line: 1, col: 9 },
 ];
 

@@ -97,6 +97,13 @@ export const matchCases: readonly MatchCase[] = [
   { re: "(?P<a>x)(?P<a>y)", inputs: [["xy", ["xy", "x", "y"]]] },
   { re: "caf\u00e9", inputs: [["un caf\u00e9", ["caf\u00e9"]]] },
   { re: "[^a]", inputs: [["a\n", ["\n"]]] },
+  { re: "^.$", inputs: [["\u{1F642}", ["\u{1F642}"]], ["\u00e9", ["\u00e9"]], ["\u{1F642}\u{1F642}", null]] },
+  { re: "^[^a]{2}$", inputs: [["\u{1F642}\u{1F642}", ["\u{1F642}\u{1F642}"]], ["\u{1F642}", null], ["ab", null]] },
+  { re: "^\\S$", inputs: [["\u{1F642}", ["\u{1F642}"]]] },
+  { re: "^(?P<first>.)", inputs: [["\u{1D11E}x", ["\u{1D11E}", "\u{1D11E}"]]] },
+  { re: "(.*)(.)$", inputs: [["a\u{1F642}", ["a\u{1F642}", "a", "\u{1F642}"]]] },
+  { re: "(?s)^..$", inputs: [["\u{1F642}\n", ["\u{1F642}\n"]], ["\u{1F642}", null]] },
+  { re: "^\\W\\D[[:^alpha:]]$", inputs: [["\u{1F642}\u{1F642}\u{1F642}", ["\u{1F642}\u{1F642}\u{1F642}"]]] },
   {
     re: '^(\\S+) \\S+ (\\S+) \\[([^\\]]+)\\] "(\\S+) (\\S+) \\S+" (\\d{3}) (\\d+|-)',
     inputs: [

@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import net from "node:net";
 import { encodeGraphite, GraphiteSink } from "../../../src/exporter/graphite.js";
-import { basicStore, untouchedStore } from "./fixtures.js";
+import { basicStore, twoProgramsStore, untouchedStore } from "./fixtures.js";
 
 function listen(port: number, onSocket: (s: net.Socket) => void): Promise<net.Server> {
   return new Promise((resolve, reject) => {
@@ -43,6 +43,12 @@ describe("exporter/graphite", () => {
       "gp.basic.mtail.h.code.PUT.bin_1e+06 2 1704164650\n",
       "gp.basic.mtail.h.code.PUT.bin_inf 1 1704164650\n",
     ]);
+  });
+
+  it("replaces characters that would break the protocol (a space in a name), where mtail sends them as is", () => {
+    const lines = encodeGraphite(twoProgramsStore());
+    expect(lines).to.include("a.mtail.a_b 2 0\n");
+    expect(lines).to.include("a.mtail.x-y 2 0\n");
   });
 
   it("stamps never-updated datums with the push time rather than 1970", () => {

@@ -40,6 +40,25 @@ describe("exporter/prometheus", () => {
     }
   });
 
+  it("sorts label values by code point as Go does, not by UTF-16 unit", async () => {
+    const store = new Store();
+    const m = store.declare({
+      name: "u",
+      program: "p.mtail",
+      kind: Kind.Gauge,
+      type: ValueType.Int,
+      keys: ["v"],
+      hidden: false,
+      limit: 0,
+      buckets: [],
+      source: "p.mtail:1:7",
+    });
+    for (const v of ["😀", "\ue000", "é", "z", "Z"]) m.get1(v).set(1, 1);
+    const text = await renderPrometheusText(store, { emitProgLabel: false });
+    const order = [...text.matchAll(/u\{v="(.*)"\}/g)].map((x) => x[1]);
+    expect(order).to.deep.equal(["Z", "z", "é", "\ue000", "😀"]);
+  });
+
   it("prints nothing for an empty store, as mtail does", async () => {
     expect(await renderPrometheusText(new Store())).to.equal("");
   });
@@ -88,11 +107,15 @@ describe("exporter/prometheus", () => {
     expect(json.map((f) => f.name)).to.deep.equal(["logtally_lines_total", "requests"]);
   });
 
-  it("serves OpenMetrics: counters as _total, timestamps in seconds, # EOF", async () => {
+  it("serves OpenMetrics with the same series names as the Prometheus text, timestamps in seconds, # EOF", async () => {
     const text = await renderOpenMetricsText(basicStore(), { emitTimestamp: true });
     expect(text).to.match(/\n# EOF\n$/);
+    // A counter named ..._total stays a counter (family "lines", samples "lines_total")...
     expect(text).to.include("# TYPE lines counter\n");
     expect(text).to.include('lines_total{prog="basic.mtail"} 6 1704164650\n');
+    // ...any other counter is "unknown", or Prometheus would store it as bytes_total instead of bytes.
+    expect(text).to.include("# TYPE bytes unknown\n");
+    expect(text).to.include('bytes{host="a",method="GET",prog="basic.mtail"} 15 1704164647\n');
     expect(text).to.include('h_bucket{code="GET",prog="basic.mtail",le="+Inf"} 1 1704164647\n');
     expect(text).to.include('g{prog="basic.mtail",x="c"} 1e+06 1704164648\n');
     expect(text).to.not.include("\n\n");

@@ -6,7 +6,7 @@ import dgram from "node:dgram";
 import { Store } from "../../../src/metrics/store.js";
 import { Kind, ValueType } from "../../../src/metrics/types.js";
 import { StatsdEncoder, StatsdSink } from "../../../src/exporter/statsd.js";
-import { basicStore } from "./fixtures.js";
+import { basicStore, twoProgramsStore } from "./fixtures.js";
 
 function histogramStore(): { store: Store; observe: (v: number) => void } {
   const store = new Store();
@@ -58,6 +58,12 @@ describe("exporter/statsd", () => {
         expect(lines).to.include(want);
       }
       expect(lines.join("\n")).to.not.match(/hid|txt/); // hidden and text metrics are not exported
+    });
+
+    it("replaces characters that would break the protocol in names and label values", () => {
+      const lines = new StatsdEncoder().encode(twoProgramsStore());
+      expect(lines).to.include("a.mtail.a_b:2|c");
+      expect(lines).to.include("b.mtail.zz.prog.q:3|g");
     });
 
     it("sets a negative gauge through 0, since a leading sign means 'change by' to statsd", () => {

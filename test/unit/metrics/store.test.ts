@@ -79,6 +79,26 @@ describe("metrics/store", () => {
     expect(s.metrics()).to.deep.equal([a1, a2, b1]);
   });
 
+  describe("findConflict", () => {
+    const cases = [
+      { name: "same name and kind in another program is fine", other: {}, conflict: null },
+      { name: "another kind in the same program is a reload, not a conflict", other: { kind: Kind.Gauge, program: "a.mtail" }, conflict: null },
+      {
+        name: "another kind in another program is refused, as mtail refuses it",
+        other: { kind: Kind.Gauge, program: "b.mtail" },
+        conflict: 'Metric "requests" is declared as a gauge, but a.mtail already declares it as a counter; use another name or the same kind.',
+      },
+      { name: "another name is fine", other: { name: "other", kind: Kind.Gauge, program: "b.mtail" }, conflict: null },
+    ];
+    for (const c of cases) {
+      it(c.name, () => {
+        const s = new Store();
+        s.declare(decl());
+        expect(s.findConflict(decl({ program: "b.mtail", ...c.other }))).to.equal(c.conflict);
+      });
+    }
+  });
+
   it("collectGarbage applies every metric's limit", () => {
     const s = new Store();
     const m = s.declare(decl({ limit: 1 }));

@@ -1,0 +1,122 @@
+// Compile-error tests: each case names a program (the case name is its file name) and the errors it must get,
+// as `file:line:col` prefixes and message fragments. Every error of a program is reported at once.
+import { expect } from "chai";
+import { compile } from "../../../src/compiler/compile.js";
+
+const cases: { name: string; src: string; errors: [string, string][] }[] = [
+  {
+    name: "undeclared.mtail",
+    src: "/x/ {\n  hits++\n}\n",
+    errors: [["undeclared.mtail:2:3-6:", "Identifier `hits' not declared.\n\tTry adding `counter hits' to the top of the program."]],
+  },
+  {
+    name: "unused.mtail",
+    src: "counter used\ncounter unused\n/x/ {\n  used++\n}\n",
+    errors: [["unused.mtail:2:9-14:", "Declaration of variable `unused' here is never used."]],
+  },
+  {
+    name: "capref.mtail",
+    src: "counter c by x\n/(\\d+)/ {\n  c[$2]++\n  c[$name]++\n}\n",
+    errors: [
+      ["capref.mtail:3:5-6:", "Capture group `$2' was not defined by a regular expression visible to this scope.\n\tCheck that there are at least 2 pairs of parentheses."],
+      ["capref.mtail:4:5-9:", "Try using `(?P<name>...)' to name the capture group."],
+    ],
+  },
+  {
+    name: "capref-out-of-scope.mtail",
+    src: "counter c by x\n/(\\d+)/ {\n}\n/y/ {\n  c[$1]++\n}\n",
+    errors: [["capref-out-of-scope.mtail:5:5-6:", "Capture group `$1' was not defined"]],
+  },
+  {
+    name: "several.mtail",
+    src: "counter a\nx++\n/(/ {\n  a++\n}\ny--\n",
+    errors: [
+      ["several.mtail:2:1:", "Identifier `x' not declared."],
+      ["several.mtail:3:1-3:", "missing closing )"],
+      ["several.mtail:6:1:", "Identifier `y' not declared."],
+    ],
+  },
+  {
+    name: "keys.mtail",
+    src: "counter c by a, b\n/(\\d+)/ {\n  c[$1]++\n  c++\n}\n",
+    errors: [
+      ["keys.mtail:3:3-7:", "Not enough keys for indexed expression: expecting 2, received 1."],
+      ["keys.mtail:4:3:", "Not enough keys for indexed expression: expecting 2, received 0."],
+    ],
+  },
+  {
+    name: "inc-float.mtail",
+    src: "counter c\n/(\\d+\\.\\d+)/ {\n  c += $1\n  c++\n}\n",
+    errors: [["inc-float.mtail:4:3-5:", "type mismatch: expecting an Int for INC, not Float."]],
+  },
+  {
+    name: "next.mtail",
+    src: "counter c\n/x/ {\n  next\n  c++\n}\n",
+    errors: [["next.mtail:3:3-6:", "Can't use `next' outside of a decorator."]],
+  },
+  {
+    name: "deco.mtail",
+    src: "counter c\n@missing {\n  c++\n}\n",
+    errors: [["deco.mtail:2:1:", "Decorator `@missing' is not defined."]],
+  },
+  {
+    name: "redeclared.mtail",
+    src: "counter c\ngauge c\n/x/ {\n  c++\n}\n",
+    errors: [["redeclared.mtail:2:7:", "Redeclaration of metric `c' previously declared at line 1, column 9."]],
+  },
+  {
+    name: "divide.mtail",
+    src: "gauge g\n/(\\d+)/ {\n  g = $1 / 0\n}\n",
+    errors: [["divide.mtail:3:7-12:", "Can't divide by zero."]],
+  },
+  {
+    name: "histogram.mtail",
+    src: "histogram h buckets 2, 1\n/(\\d+)/ {\n  h = $1\n}\n",
+    errors: [["histogram.mtail:1:11:", "must be in ascending order"]],
+  },
+  {
+    name: "buckets.mtail",
+    src: "counter c buckets 1, 2\n/x/ {\n  c++\n}\n",
+    errors: [["buckets.mtail:1:9:", "Can't specify buckets for non-histogram metric `c'."]],
+  },
+  {
+    name: "no-effect.mtail",
+    src: "/x/\n",
+    errors: [["no-effect.mtail:1:1-3:", "Statement with no effect"]],
+  },
+  {
+    name: "strptime.mtail",
+    src: "/(.*)/ {\n  strptime($1, $1)\n}\n",
+    errors: [["strptime.mtail:2:16-17:", "Expecting a format string for argument 2 of strptime()"]],
+  },
+  {
+    name: "syntax.mtail",
+    src: "counter c\n/x/ {\n  c++\n",
+    errors: [["syntax.mtail:4:1:", "syntax error: unexpected end of file."]],
+  },
+];
+
+describe("compile errors", () => {
+  for (const c of cases) {
+    it(c.name, () => {
+      const r = compile(c.name, c.src);
+      if (!("diagnostics" in r)) throw new Error("expected compile errors");
+      for (const [prefix, message] of c.errors) {
+        const line = r.diagnostics.split("\n").findIndex((l) => l.startsWith(prefix));
+        expect(line, `no error starting ${prefix} in:\n${r.diagnostics}`).to.be.greaterThan(-1);
+        expect(r.diagnostics).to.include(message);
+      }
+      expect(r.errors.length).to.equal(c.errors.length, r.diagnostics);
+    });
+  }
+
+  it("shows the offending line and a caret under the range", () => {
+    const r = compile("caret.mtail", "counter a\n/x/ {\n  nope++\n  a++\n}\n");
+    if (!("diagnostics" in r)) throw new Error("expected compile errors");
+    expect(r.diagnostics).to.equal(
+      "caret.mtail:3:3-6: Identifier `nope' not declared.\n\tTry adding `counter nope' to the top of the program.\n" +
+        "      nope++\n" +
+        "      ^^^^",
+    );
+  });
+});
