@@ -25,9 +25,6 @@ const q = (s: string): string => JSON.stringify(s);
 /** Generates code for a checked program. */
 export function generate(root: StmtList, table: SymbolTable): GeneratedCode {
   const keyArrays: number[] = [];
-  let tmp = 0;
-
-  const newTemp = (): string => `t${tmp++}`;
 
   // Patterns known to have matched at the current point (inside a block guarded by them, or on the right of
   // `&&`): their captures need no null check.
@@ -439,8 +436,6 @@ export function generate(root: StmtList, table: SymbolTable): GeneratedCode {
 
   const regexVars = table.patterns.map((p) => `r${p.index} = null`);
   const locals = ["ts = 0", "now = 0", "matched = false", ...regexVars];
-  const temps = Array.from({ length: tmp }, (_, i) => `t${i}`);
-  void newTemp;
   if (!usesOtherwiseAnywhere) locals.splice(locals.indexOf("matched = false"), 1);
   // Everything fixed at load time is bound once to a constant the line function closes over.
   const constants = [
@@ -452,7 +447,7 @@ export function generate(root: StmtList, table: SymbolTable): GeneratedCode {
     `"use strict";`,
     ...(constants.length > 0 ? [`const ${constants.join(", ")};`] : []),
     `function line(line, filename) {`,
-    `  let ${[...locals, ...temps].join(", ")};`,
+    `  let ${locals.join(", ")};`,
     `  try {`,
     ...lineBody,
     `  } catch (e) {`,

@@ -11,12 +11,17 @@ export interface ProgramFileResult {
   result: LoadResult;
 }
 
-/** The *.mtail files under `path` (a directory, not recursive), or `path` itself when it is a file. */
+/** The *.mtail files in `path` (a directory, not recursive, no dotfiles), or `path` itself when it is a file. */
 export async function listProgramFiles(path: string): Promise<string[]> {
   const s = await stat(path);
   if (!s.isDirectory()) return [path];
-  const names = (await readdir(path)).filter((n) => n.endsWith(".mtail")).sort();
-  return names.map((n) => join(path, n));
+  // As mtail: regular *.mtail files directly in the folder; dotfiles and subfolders are skipped.
+  const entries = await readdir(path, { withFileTypes: true });
+  return entries
+    .filter((e) => !e.isDirectory() && e.name.endsWith(".mtail") && !e.name.startsWith("."))
+    .map((e) => e.name)
+    .sort()
+    .map((n) => join(path, n));
 }
 
 /** Reads each program file under `path` and hands it to `load` (e.g. runtime.load or compileOnly). */

@@ -13,6 +13,9 @@ import type { FileStatus, TailerLogger } from "./types.js";
  */
 const TAIL_CHECK_BYTES = 64;
 
+/** Bytes at the start of a file compared to recognise a copy of it. */
+export const HEAD_BYTES = 64;
+
 /** What a stream needs from its owner. */
 export interface StreamHost {
   readonly logger: TailerLogger;
@@ -64,6 +67,10 @@ export class FileStream {
   private readonly tail = Buffer.alloc(TAIL_CHECK_BYTES);
   private tailLength = 0;
   private skipHole = false; // set by a truncation: skip NUL bytes at the start of the file
+  // The first bytes read from offset 0, and those before the last truncation: a copy of this file (copytruncate)
+  // starts with one of them. Only kept when reading started at 0.
+  private head: Buffer | undefined;
+  private headBeforeTruncation: Buffer | undefined;
 
   /**
    * @param path absolute path this stream was opened through (also the name delivered with each line)
@@ -141,6 +148,7 @@ export class FileStream {
         while (from < bytesRead && buf[from] === 0) from++;
         if (from < bytesRead) this.skipHole = false;
       }
+      if (this.offset === 0 || (this.head && this.head.length < HEAD_BYTES)) this.rememberHead(buf, tailLength, bytesRead);
       this.splitter.push(buf, from, bytesRead);
       this.offset += fresh;
       this.rememberTail(buf, bytesRead);
@@ -181,6 +189,14 @@ export class FileStream {
    */
   signature(offset = this.committedOffset): FileSignature | undefined {
     return this.fd === undefined ? undefined : readSignatureFd(this.fd, offset);
+  }
+
+  /** Whether `head` (the first bytes of another file) is how this file began, now or before its last truncation. */
+  startsLike(head: Buffer): boolean {
+    for (const own of [this.head, this.headBeforeTruncation]) {
+      if (own && own.length === HEAD_BYTES && head.length >= HEAD_BYTES && own.equals(head.subarray(0, HEAD_BYTES))) return true;
+    }
+    return false;
   }
 
   /** Stops following the path: from now on only what is left in the open file is read. */
@@ -240,6 +256,8 @@ export class FileStream {
     );
     this.status.truncations++;
     this.skipHole = true;
+    this.headBeforeTruncation = this.head;
+    this.head = undefined;
     this.seek(0);
   }
 
@@ -253,6 +271,14 @@ export class FileStream {
       this.tailLength = bytesRead;
       if (bytesRead < length) this.offset = this.status.offset = offset - length + bytesRead;
     }
+  }
+
+  // buf[tailLength] is the byte at this.offset; keep up to HEAD_BYTES bytes of the file's start.
+  private rememberHead(buf: Buffer, tailLength: number, end: number): void {
+    const have = this.head?.length ?? 0;
+    if (this.offset !== have) return; // not contiguous with what we kept (we did not start at 0)
+    const more = buf.subarray(tailLength, Math.min(end, tailLength + HEAD_BYTES - have));
+    this.head = this.head ? Buffer.concat([this.head, more]) : Buffer.from(more);
   }
 
   // The last TAIL_CHECK_BYTES consumed bytes end at buf[end]; buf starts at offset - tailLength, so they are there.

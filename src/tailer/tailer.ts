@@ -1,14 +1,15 @@
 // Follows every source of --logs and hands each complete line to onLine exactly once: discovery (globs, chokidar
 // events, optional polling), rotation/truncation/deletion handling, fair chunked reading, and saved positions.
 import { readdir, stat } from "node:fs/promises";
-import { closeSync, openSync, readdirSync, readSync, statSync, type Stats } from "node:fs";
+import type { Stats } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { watch, type FSWatcher } from "chokidar";
 import type { LineHandler } from "../logline.js";
 import { DEFAULT_MAX_LINE_LENGTH } from "./line-splitter.js";
 import { compileGlob, type CompiledGlob } from "./glob.js";
 import { FileStream, identityOf, type StartAt, type StreamHost } from "./file-stream.js";
-import { contentMatches, loadPositions, readSignature, savePositions, type SavedPosition } from "./positions.js";
+import { loadPositions, readSignature, savePositions, type SavedPosition } from "./positions.js";
+import { findCopy, findSavedFile, isDirectory, readHead, tryRead } from "./siblings.js";
 import { isSocketUrl, newStatus, openNamedPipe, openSocketSource, openStdin, type Source } from "./sources.js";
 import type { FileStatus, TailerLogger, TailerOptions, TailerStats } from "./types.js";
 
@@ -55,6 +56,7 @@ export class Tailer implements StreamHost {
   private readonly resumeAt = new Map<string, { identity: string; offset: number }>();
   private readonly knownPaths = new Set<string>(); // paths in the saved state: if found new, read from the start
   private readonly pipes = new Set<string>();
+  private readonly copies = new Set<string>(); // identities of copytruncate copies: never followed as new files
   private readonly sources: Source[] = [];
   private readonly queue: FileStream[] = [];
   private readonly queued = new Set<FileStream>();
@@ -180,6 +182,7 @@ export class Tailer implements StreamHost {
   onTruncated(stream: FileStream, lost: { offset: number; committedOffset: number; tail: Buffer }): void {
     if (stream.retired) return;
     const copy = findCopy(stream.path, lost.offset, lost.tail, (id) => id === stream.identity || this.byIdentity.has(id));
+    if (copy) this.copies.add(copy.identity);
     if (!copy) return;
     const reader = new FileStream(this, copy.path, stream.status);
     reader.splitter.filename = stream.path;
@@ -320,8 +323,15 @@ export class Tailer implements StreamHost {
       }
       if (!st.isFile()) return;
       const identity = identityOf(st);
+      if (this.copies.has(identity)) return;
       const owner = this.byIdentity.get(identity);
       if (owner && !owner.retired) return; // the same file under another name (symlink, hard link): read it once
+      if (!owner && !this.closedHints.has(identity) && this.isCopyOfFollowed(path)) {
+        // copytruncate's x.log.1 matching the glob: its lines are (or will be, via onTruncated) read through x.log.
+        this.copies.add(identity);
+        this.logger.debug({ path }, "Not following a copy of a followed log file.");
+        return;
+      }
       const status = this.statusOf(path);
       const stream = new FileStream(this, path, status);
       let start = owner ? owner.committedOffset : startAt(path, st);
@@ -347,6 +357,19 @@ export class Tailer implements StreamHost {
     } finally {
       this.opening.delete(path);
     }
+  }
+
+  // A file named like a followed one plus a suffix (x.log.1 next to x.log) that starts with the same bytes.
+  private isCopyOfFollowed(path: string): boolean {
+    const dir = dirname(path);
+    const name = basename(path);
+    let head: Buffer | undefined;
+    for (const s of this.active.values()) {
+      if (s.path === path || dirname(s.path) !== dir || !name.startsWith(basename(s.path))) continue;
+      head ??= tryRead(() => readHead(path));
+      if (head && s.startsLike(head)) return true;
+    }
+    return false;
   }
 
   private statusOf(path: string): FileStatus {
@@ -489,7 +512,7 @@ export class Tailer implements StreamHost {
     this.savedAtMs = state.savedAtMs;
     for (const saved of state.files) {
       this.knownPaths.add(saved.path);
-      const found = await this.findSavedFile(saved);
+      const found = await findSavedFile(saved);
       if (!found) {
         this.logger.warn({ path: saved.path }, "Saved log file not found; its unread end (if any) is lost.");
         continue;
@@ -501,91 +524,16 @@ export class Tailer implements StreamHost {
       // Rotated while we were down: finish the old file from the saved offset under its old name.
       const stream = new FileStream(this, found.path, this.statusOf(saved.path));
       stream.splitter.filename = saved.path;
-      if (stream.open(saved.offset, found.identity)) {
-        this.logger.info({ path: saved.path, rotatedTo: found.path, offset: saved.offset }, "Finishing a log file rotated while stopped.");
-        this.byIdentity.set(found.identity, stream);
-        this.retire(stream);
-        this.schedule(stream);
-      }
-    }
-  }
-
-  /** The file a saved position belongs to: at its path, or renamed next to it (x.log.1, x.log-2024...). */
-  private async findSavedFile(saved: SavedPosition): Promise<{ path: string; identity: string } | undefined> {
-    const candidates = [saved.path];
-    try {
-      const dir = dirname(saved.path);
-      const base = basename(saved.path);
-      for (const e of (await readdir(dir)).sort()) if (e !== base && e.startsWith(base)) candidates.push(join(dir, e));
-    } catch {
-      // the directory is gone: nothing to find
-    }
-    const identity = `${saved.dev}:${saved.ino}`;
-    let byContent: { path: string; identity: string } | undefined;
-    for (const path of candidates) {
-      let st: Stats;
       try {
-        st = await stat(path);
-      } catch {
+        if (!stream.open(saved.offset, found.identity)) continue;
+      } catch (err) {
+        this.countError(saved.path, err, "Failed to open a log file rotated while stopped.");
         continue;
       }
-      if (!st.isFile() || st.size < saved.offset) continue;
-      if (!tryRead(() => contentMatches(path, saved))) continue;
-      if (identityOf(st) === identity) return { path, identity };
-      // Same bytes, another inode: a copy (copytruncate's x.log.1). Used when the original inode is not found.
-      byContent ??= { path, identity: identityOf(st) };
-    }
-    return byContent;
-  }
-}
-
-async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-/** The result of a synchronous read, or undefined when it failed (the file vanished or cannot be read). */
-function tryRead<T>(read: () => T): T | undefined {
-  try {
-    return read();
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * A file next to `path` whose name starts with its name (x.log.1, x.log-20240101) and whose bytes before `offset`
- * equal `tail`: the copy copytruncate made. Synchronous: one directory listing and a 64-byte read per candidate.
- */
-function findCopy(path: string, offset: number, tail: Buffer, skip: (identity: string) => boolean): { path: string; identity: string } | undefined {
-  const dir = dirname(path);
-  const base = basename(path);
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return undefined;
-  }
-  const probe = Buffer.alloc(tail.length);
-  for (const name of names.sort()) {
-    if (name === base || !name.startsWith(base)) continue;
-    const candidate = join(dir, name);
-    try {
-      const st = statSync(candidate);
-      if (!st.isFile() || st.size < offset || skip(identityOf(st))) continue;
-      const fd = openSync(candidate, "r");
-      try {
-        const n = readSync(fd, probe, 0, tail.length, offset - tail.length);
-        if (n === tail.length && probe.equals(tail)) return { path: candidate, identity: identityOf(st) };
-      } finally {
-        closeSync(fd);
-      }
-    } catch {
-      // vanished or unreadable: not the copy
+      this.logger.info({ path: saved.path, rotatedTo: found.path, offset: saved.offset }, "Finishing a log file rotated while stopped.");
+      this.byIdentity.set(found.identity, stream);
+      this.retire(stream);
+      this.schedule(stream);
     }
   }
-  return undefined;
 }

@@ -1,6 +1,6 @@
 // Golden conformance tests: runs every case in test/golden/cases and every program in programs/ through
 // `node bin/logtally.js ... --one_shot --one_shot_format=prometheus` (and json) and compares with the output
-// recorded from mtail 3.0.0~rc50. UPDATE_GOLDEN=1 rewrites expected.prom from logtally's own output: only after
+// recorded from mtail 3.0.0~rc50. UPDATE_GOLDEN rewrites expected.prom from logtally's own output: only after
 // reviewing the diff (see README.md).
 
 import { expect } from "chai";
@@ -14,7 +14,10 @@ import {
 import { diffMetadata, diffSamples, parseExposition } from "./exposition.js";
 import { diffJson, normaliseJsonExport } from "./json-export.js";
 
-const update = process.env.UPDATE_GOLDEN === "1";
+// UPDATE_GOLDEN=1 rewrites every case's expected.prom from logtally's output; UPDATE_GOLDEN=name,name only those.
+const updateSpec = process.env.UPDATE_GOLDEN ?? "";
+const shouldUpdate = (name: string): boolean =>
+  updateSpec === "1" || (updateSpec !== "" && updateSpec.split(",").map((s) => s.trim()).includes(name));
 // Cases are independent processes: run a few side by side (the machine is shared, so not more than the cores).
 const parallel = Math.max(1, Math.min(4, availableParallelism()));
 
@@ -76,7 +79,7 @@ function defineCase(c: GoldenCase, expectedPath: string, runner: CaseRunner): vo
 
     it("prints the same samples as mtail", async () => {
       const run = await result("prometheus");
-      if (update && run.status === 0) writeFileSync(expectedPath, abstractCaseDir(run.stdout, c.dir));
+      if (shouldUpdate(c.name) && run.status === 0) writeFileSync(expectedPath, abstractCaseDir(run.stdout, c.dir));
       expect(run.status, `expected exit status 0\n${describeRun(c, run)}`).to.equal(0);
       const want = parseExposition(expectedText);
       const got = parseExposition(run.stdout);

@@ -282,6 +282,33 @@ describe("tailer (integration): rotated names matching the glob", function () {
   });
 });
 
+describe("tailer (integration): copytruncate copies matching the glob", function () {
+  this.timeout(30000);
+  const sb = useSandbox();
+
+  it("app.log.1 made by copytruncate under 'app.log*' is not read again as a new file", async () => {
+    const path = join(sb.dir(), "app.log");
+    writeFileSync(path, "");
+    const { c, tailer } = await sb.start({ logs: [join(sb.dir(), "app.log*")], pollLogIntervalMs: 50 });
+    const want = numbered("copy", 0, 600);
+    const fd = openSync(path, "a");
+    for (let i = 0; i < 300; i++) writeSync(fd, want[i] + "\n");
+    await c.waitForCount(300);
+    // Let rescans see app.log.1 before the truncation (logrotate copies, then truncates): it must stay unfollowed,
+    // or its 300 lines would arrive a second time. A bounded window: proving that nothing happens needs one.
+    const rescans = (n: number) => new Promise<void>((resolve) => setTimeout(resolve, n * 50));
+    copyFileSync(path, path + ".1");
+    await rescans(5);
+    truncateSync(path, 0);
+    for (let i = 300; i < 600; i++) writeSync(fd, want[i] + "\n");
+    closeSync(fd);
+    await c.waitForCount(600);
+    await rescans(5);
+    c.expectExactly(want);
+    expect(tailer.files().map((f) => f.path)).to.deep.equal([path]);
+  });
+});
+
 describe("tailer (integration): directories", function () {
   this.timeout(30000);
   const sb = useSandbox();

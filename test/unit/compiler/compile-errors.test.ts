@@ -70,6 +70,11 @@ const cases: { name: string; src: string; errors: [string, string][] }[] = [
     errors: [["divide.mtail:3:7-12:", "Can't divide by zero."]],
   },
   {
+    name: "fold.mtail",
+    src: "gauge g\n/(\\d+)/ {\n  g = $1 + 1 / 0.0\n}\n",
+    errors: [["fold.mtail:3:12-18:", "divide by zero"]],
+  },
+  {
     name: "histogram.mtail",
     src: "histogram h buckets 2, 1\n/(\\d+)/ {\n  h = $1\n}\n",
     errors: [["histogram.mtail:1:11:", "must be in ascending order"]],

@@ -145,6 +145,19 @@ const cases: { name: string; src: string; lines: string[]; want: Record<string, 
     lines: ["abc", "bcd", "bz"],
     want: { "c{a}": 1, "c{not-a-not-z}": 1 },
   },
+  {
+    name: "literal arithmetic is folded as mtail's optimiser folds it",
+    src: "gauge g\ngauge h\ngauge m\n/(\\d+)/ {\n  g = 5 % 2.0\n  h = 2 ** 70\n  m = 7 / 2 * 2.0\n}\n",
+    lines: ["1"],
+    want: { "g{}": 0, "h{}": -9223372036854775808, "m{}": 6 },
+  },
+  {
+    name: "a negative shift count is a runtime error; int ** overflows to the minimum int64",
+    src: "gauge l\ngauge p\ncounter done\n/^(\\d+) (-?\\d+)$/ {\n  p = $1 ** 63\n  l = $1 << $2\n  done++\n}\n",
+    lines: ["5 1", "5 -1"],
+    want: { "l{}": 10, "p{}": -9223372036854775808, "done{}": 1 },
+    errors: 1,
+  },
 ];
 
 describe("programs: code generation and runtime semantics", () => {
