@@ -446,6 +446,13 @@ export class Tailer implements StreamHost {
   private closeRetired(stream: FileStream, flush: boolean): void {
     if (!this.retired.delete(stream)) return;
     if (flush) {
+      // Read what was written since the last look, then finish the file.
+      try {
+        while (stream.step(this.buffer));
+      } catch (err) {
+        stream.status.errors++;
+        this.logger.warn({ err, path: stream.path }, "Failed to read log file.");
+      }
       // Flushed, so every byte is delivered: the hint is the end of the file. It is trusted later only if the bytes
       // before it still match, and then the file is not read twice when it shows up under another matching name.
       const sig = tryRead(() => stream.signature(stream.offset));
