@@ -17,6 +17,7 @@ export interface TailResult {
   /** From the first appended byte until /metrics counted every line. */
   catchUpMs: number;
   maxRssKb: number | null;
+  /** The daemon's CPU time over the same interval. */
   cpuMs: number | null;
 }
 
@@ -100,11 +101,14 @@ export async function runTailCatchUp(
   const child = await startDaemon(cmd, progsDir, target, port, workDir);
   try {
     const base = await warmUp(port, metric, readFirstLine(sourceLog), target, basename(cmd.command));
+    const cpuBefore = readCpuMs(child.pid!);
     const started = process.hrtime.bigint();
     await appendFile(sourceLog, target);
     await waitForCount(port, metric, base + expected, STALL_TIMEOUT_MS, `${basename(cmd.command)} stopped counting short of ${base + expected} lines`);
     const catchUpMs = Number(process.hrtime.bigint() - started) / 1e6;
-    return { catchUpMs, maxRssKb: readVmHwmKb(child.pid!), cpuMs: readCpuMs(child.pid!) };
+    const cpuAfter = readCpuMs(child.pid!);
+    const cpuMs = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
+    return { catchUpMs, maxRssKb: readVmHwmKb(child.pid!), cpuMs };
   } finally {
     await stopDaemon(child);
   }

@@ -60,11 +60,15 @@ export async function runMeasured(command: string, args: readonly string[], opts
   let maxRssKb: number | null = poller?.peakKb ?? null;
   let cpuMs: number | null = null;
   if (useTime && existsSync(opts.timeReportPath)) {
-    // GNU time prefixes "Command exited with non-zero status N" on failure: the figures are on the last line.
-    const lines = readFileSync(opts.timeReportPath, "utf8").trim().split("\n");
-    const [rss, user, sys] = lines[lines.length - 1]!.trim().split(/\s+/).map(Number);
-    if (Number.isFinite(rss)) maxRssKb = rss!;
-    if (Number.isFinite(user) && Number.isFinite(sys)) cpuMs = (user! + sys!) * 1000;
+    // GNU time may add lines such as "Command exited with non-zero status N": take the line of three numbers.
+    const report = readFileSync(opts.timeReportPath, "utf8");
+    const m = /^(\d+) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)$/m.exec(report);
+    if (m) {
+      maxRssKb = Number(m[1]);
+      cpuMs = (Number(m[2]) + Number(m[3])) * 1000;
+    } else {
+      process.stderr.write(`  note: no figures in /usr/bin/time's report for ${command}: ${JSON.stringify(report.slice(0, 200))}\n`);
+    }
     rmSync(opts.timeReportPath, { force: true });
   }
   return { wallMs, maxRssKb, cpuMs, exitCode, stderrTail };

@@ -20,11 +20,12 @@ const mb = (kb: number | null) => (kb === null ? "?" : (kb / 1024).toFixed(0) + 
 const secs = (ms: number) => (ms / 1000).toFixed(ms < 10_000 ? 2 : 1);
 const mark = (ok: boolean) => (ok ? "PASS" : "FAIL");
 
-function cells(o: Outcome | null): [string, string, string, string] {
-  if (o === null) return ["-", "-", "-", "-"];
-  if (!o.ok) return ["failed", "-", "-", "-"];
+function cells(o: Outcome | null): [string, string, string, string, string] {
+  if (o === null) return ["-", "-", "-", "-", "-"];
+  if (!o.ok) return ["failed", "-", "-", "-", "-"];
   const s = o.stats;
-  return [secs(s.medianMs), rate(s.linesPerSec), s.mbPerSec.toFixed(0), mb(s.maxRssKb)];
+  const cpu = s.medianCpuMs === null ? "?" : secs(s.medianCpuMs);
+  return [secs(s.medianMs), rate(s.linesPerSec), s.mbPerSec.toFixed(0), mb(s.maxRssKb), cpu];
 }
 
 /** The one-shot rate of the workload the tail row should be held to (same program, same log). */
@@ -68,22 +69,22 @@ function targetsOf(row: Row, rows: readonly Row[]): string {
 
 /** A Markdown table of every row, one line per workload. */
 export function formatTable(rows: readonly Row[]): string {
-  const head = "| workload | lines | logtally s | logtally lines/s | MB/s | mtail s | mtail lines/s | speed-up | floor lines/s | logtally RSS | mtail RSS | targets |";
-  const lines = [head, "|" + " --- |".repeat(12)];
+  const head = "| workload | lines | logtally s | logtally lines/s | MB/s | mtail s | mtail lines/s | speed-up | floor lines/s | logtally RSS | mtail RSS | logtally CPU s | mtail CPU s | targets |";
+  const lines = [head, "|" + " --- |".repeat(14)];
   for (const row of rows) {
     if (row.mode === "idle") {
       const lt = row.logtally.ok ? `${row.logtally.cpuPercent.toFixed(2)}% core` : "failed";
       const mt = row.mtail === null ? "-" : row.mtail.ok ? `${row.mtail.cpuPercent.toFixed(2)}% core` : "failed";
       const ltRss = row.logtally.ok ? mb(row.logtally.maxRssKb) : "-";
       const mtRss = row.mtail?.ok ? mb(row.mtail.maxRssKb) : "-";
-      lines.push(`| ${row.workload} (${row.files} files) | - | ${lt} | - | - | ${mt} | - | - | - | ${ltRss} | ${mtRss} | ${targetsOf(row, rows)} |`);
+      lines.push(`| ${row.workload} (${row.files} files) | - | ${lt} | - | - | ${mt} | - | - | - | ${ltRss} | ${mtRss} | - | - | ${targetsOf(row, rows)} |`);
       continue;
     }
-    const [lts, ltr, ltm, ltRss] = cells(row.logtally);
-    const [mts, mtr, , mtRss] = cells(row.mtail);
+    const [lts, ltr, ltm, ltRss, ltCpu] = cells(row.logtally);
+    const [mts, mtr, , mtRss, mtCpu] = cells(row.mtail);
     const speedUp = row.logtally.ok && row.mtail?.ok ? (row.logtally.stats.linesPerSec / row.mtail.stats.linesPerSec).toFixed(1) + "x" : "-";
     const floor = row.mode === "one-shot" && row.floor.ok ? rate(row.floor.stats.linesPerSec) : "-";
-    lines.push(`| ${row.workload} | ${rate(row.lines)} | ${lts} | ${ltr} | ${ltm} | ${mts} | ${mtr} | ${speedUp} | ${floor} | ${ltRss} | ${mtRss} | ${targetsOf(row, rows)} |`);
+    lines.push(`| ${row.workload} | ${rate(row.lines)} | ${lts} | ${ltr} | ${ltm} | ${mts} | ${mtr} | ${speedUp} | ${floor} | ${ltRss} | ${mtRss} | ${ltCpu} | ${mtCpu} | ${targetsOf(row, rows)} |`);
   }
   return lines.join("\n");
 }

@@ -1,6 +1,11 @@
 // The one table of logtally's flags: it drives argv parsing (flags.ts), YAML validation (config.ts) and --help.
 // Names follow mtail's so existing service files keep working; mtail-only flags with no meaning here are accepted
-// and ignored (group "compat") rather than rejected.
+// and ignored (group "compat") rather than rejected. The Options type lives in src/daemon/options.ts (nothing
+// below the CLI imports it); a compile-time check below keeps the two in step.
+
+import type { Options } from "../daemon/options.js";
+
+export type { Options } from "../daemon/options.js";
 
 /** How a flag's value is written and stored. Durations are stored in milliseconds. */
 export type FlagType = "string" | "bool" | "int" | "duration" | "list";
@@ -59,10 +64,12 @@ export const FLAGS = [
   { name: "log_level", type: "string", default: "info", group: "daemon",
     choices: ["trace", "debug", "info", "warn", "error", "fatal", "silent"],
     description: "Level of logtally's own JSON logs on stderr." },
-  { name: "poll_interval", type: "duration", default: 250 * MS, group: "daemon",
-    description: "How often each log file is checked for new data." },
-  { name: "poll_log_interval", type: "duration", default: 250 * MS, group: "daemon",
-    description: "How often the --logs patterns are expanded to find new files." },
+  { name: "poll_interval", type: "duration", default: 0 * MS, group: "daemon",
+    description: "Also check every followed log file this often (e.g. 250ms) for filesystems without inotify (NFS, some container mounts). 0: event-driven only (inotify), no CPU when idle." },
+  { name: "poll_log_interval", type: "duration", default: 0 * MS, group: "daemon",
+    description: "Also re-expand the --logs patterns this often to find new files where inotify misses them. 0: event-driven only." },
+  { name: "max_line_length", type: "int", default: 0, group: "daemon",
+    description: "Longest log line in bytes; longer lines are cut to it, counted (logtally_lines_cut_total) and still processed. 0: 1 MiB (1048576) when following; no limit with --one_shot unless set, as mtail." },
   { name: "expired_metrics_gc_interval", type: "duration", default: 1 * H, group: "daemon",
     description: "How often expired (`del ... after`) and over-limit label sets are removed." },
   { name: "stale_log_gc_interval", type: "duration", default: 1 * H, group: "daemon",
@@ -107,8 +114,12 @@ type ValueOf<T extends FlagType> = T extends "bool" ? boolean
   : T extends "list" ? string[]
   : string;
 
-/** Every flag's value after defaults, the config file and argv are merged. Durations are in milliseconds. */
-export type Options = { [F in Flag as F["name"]]: ValueOf<F["type"]> };
+/** The options as the table describes them; must be exactly src/daemon/options.ts's Options (checked below). */
+type TableOptions = { [F in Flag as F["name"]]: ValueOf<F["type"]> };
+// Fails to compile when a flag is added to the table but not to Options, or the other way round, or a type differs.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const optionsMatchTable: Same<TableOptions, Options> = true;
+void optionsMatchTable;
 
 /** A flag name. */
 export type FlagName = keyof Options;

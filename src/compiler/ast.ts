@@ -208,6 +208,12 @@ export interface PatternExpr extends Typed {
   index?: number;
   /** Capture group names by index (index 0 is the whole match); "" for unnamed groups. */
   groupNames?: string[];
+  /** RE2 group numbers (from 1) some capture reference reads; set by check-symbols. */
+  usedGroups?: Set<number>;
+  /** Index in the JS match array of each RE2 group read (unread groups do not capture); set by compile. */
+  jsGroup?: number[];
+  /** Whether the regex has a faster twin for lines without astral characters (see RegexTranslation.bmpSource). */
+  hasBmpTwin?: boolean;
 }
 
 export interface BuiltinExpr extends Typed {

@@ -162,6 +162,7 @@ export function checkSymbols(root: StmtList, diags: DiagnosticList): SymbolTable
       return;
     }
     c.symbol = sym;
+    if (sym.group > 0) (sym.pattern.usedGroups ??= new Set()).add(sym.group);
   };
 
   /** Evaluates a pattern's parts into its regular expression text; "" if a part could not be resolved. */

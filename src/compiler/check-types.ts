@@ -31,8 +31,14 @@ function conv(e: Expr, to: AnyType): ConvExpr {
   return { kind: "ConvExpr", expr: e, pos: e.pos, type: to };
 }
 
+/** What the type pass needs from outside the compiler. */
+export interface CheckTypesOptions {
+  /** Checks a strptime() layout literal at compile time, as mtail does; returns the error text or null. */
+  checkTimeLayout?: (layout: string) => string | null | undefined;
+}
+
 /** Checks and annotates types in `root` in place. */
-export function checkTypes(root: StmtList, diags: DiagnosticList): void {
+export function checkTypes(root: StmtList, diags: DiagnosticList, options: CheckTypesOptions = {}): void {
   const metricOf = (e: Expr): MetricSymbol | null => {
     if (e.kind === "IdTerm" && e.symbol?.kind === "metric") return e.symbol;
     if (e.kind === "IndexedExpr" && e.id.symbol?.kind === "metric") return e.id.symbol;
@@ -154,6 +160,9 @@ export function checkTypes(root: StmtList, diags: DiagnosticList): void {
           diags.add(layout.pos, "Expecting a format string for argument 2 of strptime(), a string literal like \"2006-01-02T15:04:05Z07:00\".");
           return;
         }
+        // mtail refuses a layout it cannot parse itself with, at the literal ("invalid time format string").
+        const problem = options.checkTimeLayout?.(layout.text);
+        if (problem !== null && problem !== undefined) diags.add(layout.pos, problem);
         break;
       }
       case "tolower":

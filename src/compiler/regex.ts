@@ -12,6 +12,12 @@ export interface RegexTranslation {
   readonly flags: string;
   /** groupNames[i] is the name of capture group i + 1, undefined when the group is unnamed. */
   readonly groupNames: (string | undefined)[];
+  /**
+   * A source (same flags) equivalent to `source` on strings without surrogate code units (no astral character):
+   * classes like `.` and `\S` stay single classes, which V8 runs faster than the surrogate-aware alternations.
+   * Equal to `source` when the pattern has no such class or uses the `u` flag.
+   */
+  readonly bmpSource: string;
 }
 
 /** Failed translation: a sentence for people and the UTF-16 offset of the offending text in the pattern. */
@@ -25,6 +31,12 @@ export interface RegexError {
 export interface TranslateOptions {
   /** mtail's --max_regexp_length: longest pattern accepted, in UTF-8 bytes (default 1024, as mtail). */
   readonly maxLength?: number;
+  /**
+   * The RE2 capture groups (numbered from 1) whose text the program reads; the others are emitted as
+   * non-capturing groups, so a match allocates no substring for them (RE2 has no backreferences, so what
+   * matches is unchanged). Default: every group captures. JS group numbers then count kept groups only.
+   */
+  readonly captures?: ReadonlySet<number>;
 }
 
 /** mtail's default for --max_regexp_length. */
@@ -57,17 +69,19 @@ export function translateRegex(re2Source: string, options: TranslateOptions = {}
     };
   }
   try {
-    return new Translator(re2Source, false).run();
+    const t = new Translator(re2Source, false, true, options.captures).run();
+    const bmp = new Translator(re2Source, false, false, options.captures).run();
+    return { ...t, bmpSource: bmp.source };
   } catch (e) {
-    if (e === NEEDS_UNICODE) return retryUnicode(re2Source);
+    if (e === NEEDS_UNICODE) return retryUnicode(re2Source, options.captures);
     if (e instanceof RegexSyntaxError) return { ok: false, error: e.message, offset: e.offset };
     throw e;
   }
 }
 
-function retryUnicode(re2Source: string): RegexTranslation | RegexError {
+function retryUnicode(re2Source: string, captures: ReadonlySet<number> | undefined): RegexTranslation | RegexError {
   try {
-    return new Translator(re2Source, true).run();
+    return new Translator(re2Source, true, true, captures).run();
   } catch (e) {
     if (e instanceof RegexSyntaxError) return { ok: false, error: e.message, offset: e.offset };
     throw e;
@@ -150,6 +164,9 @@ class Translator {
   constructor(
     private readonly src: string,
     private readonly unicode: boolean,
+    /** Without `u`: make classes that take surrogates take whole surrogate pairs (false: for BMP-only input). */
+    private readonly surrogates: boolean,
+    private readonly captures: ReadonlySet<number> | undefined,
   ) {}
 
   run(): RegexTranslation {
@@ -166,7 +183,7 @@ class Translator {
     } catch (e) {
       throw new RegexSyntaxError(`Internal error translating the regular expression to JavaScript: ${(e as Error).message}.`, 0);
     }
-    return { ok: true, source: body, flags: flagsOut, groupNames: this.groupNames };
+    return { ok: true, source: body, flags: flagsOut, groupNames: this.groupNames, bmpSource: body };
   }
 
   /** Go's message shape: "<what>: `<excerpt>`." with the excerpt src[start, end). */
@@ -363,6 +380,7 @@ class Translator {
     } else {
       this.groupNames.push(undefined);
     }
+    if (capture && this.captures !== undefined && !this.captures.has(this.groupNames.length)) capture = false;
     const body = this.parseAlternation(inner, depth + 1);
     if (this.peek() !== 0x29) throw this.error("missing closing )", start, this.src.length);
     this.pos++;
@@ -577,14 +595,16 @@ class Translator {
     if (set.props.length === 0 && ranges.length === 1 && ranges[0]![0] === ranges[0]![1] && !set.negated) {
       return this.emitLiteral(ranges[0]![0]);
     }
-    if (!this.unicode && set.props.length === 0) {
+    if (!this.unicode && this.surrogates && set.props.length === 0) {
       // RE2 matches whole code points. Without `u`, a class that takes any surrogate (., [^a], \S) would take half
-      // an emoji, so it takes a high surrogate with its low surrogate instead, and never a low one alone:
-      // unambiguous (no backtracking added), and still fine for the linear-time engine.
+      // an emoji, so it takes either a unit that is no surrogate or a whole surrogate pair, never half of one (an
+      // optional low surrogate after the high one was not enough: backtracking could leave it out, so /\W*\B/
+      // captured half an emoji). Still fine for the linear-time engine. Lone surrogates cannot come from
+      // decoded UTF-8, so they match nothing here.
       const matched = set.negated ? this.complement(ranges) : ranges;
       if (matched.some(([lo, hi]) => lo <= 0xd800 && hi >= 0xdfff)) {
-        const single = this.complement([...this.complement(matched), [0xdc00, 0xdfff]]);
-        return `(?:${this.emitClass({ ranges: single, props: [], negated: false })}[\\udc00-\\udfff]?)`;
+        const single = this.complement([...this.complement(matched), [0xd800, 0xdfff]]);
+        return `(?:${this.emitClass({ ranges: single, props: [], negated: false })}|[\\ud800-\\udbff][\\udc00-\\udfff])`;
       }
     }
     if (set.props.length === 0 && ranges.length === 0) return set.negated ? "[^]" : "[]";

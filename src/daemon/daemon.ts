@@ -3,11 +3,11 @@
 
 import { stat } from "node:fs/promises";
 import type { Logger } from "pino";
-import type { Options } from "../cli/flag-table.js";
+import type { Options } from "./options.js";
 import { Store } from "../metrics/store.js";
 import { Runtime } from "../runtime/index.js";
 import { MetricsServer } from "../server/server.js";
-import type { LogFileInfo, ProgramInfo, StatusSource } from "../server/status.js";
+import type { LogFileInfo, ProgramInfo, StatusSource, TailerTotals } from "../server/status.js";
 import { createLineSource, type LineSource } from "./line-source.js";
 import { ProgramManager } from "./program-manager.js";
 import { PushScheduler } from "./push.js";
@@ -128,6 +128,9 @@ export class Daemon implements StatusSource {
   }
   files(): readonly LogFileInfo[] {
     return this.lines.files();
+  }
+  tailerStats(): TailerTotals {
+    return this.lines.stats();
   }
   ready(): boolean {
     return this.started;

@@ -2,9 +2,9 @@
 // self metrics show. Kept apart so the daemon reads as wiring only.
 
 import type { Logger } from "pino";
-import type { Options } from "../cli/flag-table.js";
+import type { Options } from "./options.js";
 import type { LineHandler } from "../logline.js";
-import type { LogFileInfo } from "../server/status.js";
+import type { LogFileInfo, TailerTotals } from "../server/status.js";
 import { Tailer } from "../tailer/tailer.js";
 
 /** A started/stopped stream of log lines with per-file status. */
@@ -13,6 +13,7 @@ export interface LineSource {
   /** Stops reading and saves positions (with --state_dir). */
   stop(): Promise<void>;
   files(): LogFileInfo[];
+  stats(): TailerTotals;
 }
 
 /** Creates the daemon's line source for the --logs patterns. Throws for an invalid ignore pattern. */
@@ -23,12 +24,14 @@ export function createLineSource(options: Options, onLine: LineHandler, log: Log
     logger: log,
     pollIntervalMs: options.poll_interval,
     pollLogIntervalMs: options.poll_log_interval,
+    maxLineLength: options.max_line_length > 0 ? options.max_line_length : undefined, // undefined: the tailer's 1 MiB
     ignoreFilenameRegex: options.ignore_filename_regex_pattern,
     stateDir: options.state_dir === "" ? undefined : options.state_dir,
   });
   return {
     start: () => tailer.start(),
     stop: () => tailer.stop(),
+    stats: () => tailer.stats(),
     files: () =>
       tailer.files().map((f) => ({
         path: f.path,
@@ -37,6 +40,8 @@ export function createLineSource(options: Options, onLine: LineHandler, log: Log
         bytes: f.bytes,
         rotations: f.rotations,
         truncations: f.truncations,
+        linesCut: f.linesCut,
+        readErrors: f.errors,
         error: f.errors > 0 ? `${f.errors} read error${f.errors === 1 ? "" : "s"}` : "",
       })),
   };

@@ -2,11 +2,12 @@
 // Wires store, runtime, file reader and exporter like the daemon does, without tailing or HTTP.
 
 import { basename, resolve } from "node:path";
-import type { Options } from "../cli/flag-table.js";
+import type { Options } from "./options.js";
 import { renderJson } from "../exporter/json.js";
-import { ExpositionError, renderPrometheusText } from "../exporter/prometheus.js";
+import { ExpositionError, StoreExposition } from "../exporter/prometheus.js";
 import { Store } from "../metrics/store.js";
 import { Runtime, compileOnly, listProgramFiles } from "../runtime/index.js";
+import { NO_LINE_LIMIT } from "../tailer/line-splitter.js";
 import { readFileLines } from "../tailer/read-file.js";
 import { expandLogs } from "./expand-logs.js";
 import { createLogger } from "./logger.js";
@@ -101,24 +102,32 @@ export async function runOneShot(options: Options, io: CommandIo): Promise<numbe
     if (seen.has(abs)) continue;
     seen.add(abs);
     try {
-      await readFileLines(logPath, runtime.processLine);
+      // Lines are cut only when --max_line_length is set: mtail rc50 keeps a 1.1 MB line whole, and one-shot reads
+      // files the user named, where matching mtail matters more than bounding memory.
+      await readFileLines(logPath, runtime.processLine, {
+        maxLineLength: options.max_line_length > 0 ? options.max_line_length : NO_LINE_LIMIT,
+      });
     } catch (err) {
       io.stderr.write(`logtally: cannot read log ${logPath}: ${(err as Error).message}\n`);
     }
   }
 
-  let text: string;
+  // Prometheus text goes out in chunks, never as one string: 200k series are 15 MB of text (see prometheus-text.ts).
+  let exposition: StoreExposition | null = null;
+  let text = "";
   try {
-    text =
-      options.one_shot_format === "prometheus"
-        ? await renderPrometheusText(store, { emitProgLabel: options.emit_prog_label, emitTimestamp: options.emit_metric_timestamp })
-        : renderJson(store);
+    if (options.one_shot_format === "prometheus") {
+      exposition = new StoreExposition(store, { emitProgLabel: options.emit_prog_label, emitTimestamp: options.emit_metric_timestamp });
+    } else {
+      text = renderJson(store);
+    }
   } catch (err) {
     if (!(err instanceof ExpositionError)) throw err;
     io.stderr.write(`logtally: cannot export the metrics: ${err.message}\n`);
     return 1;
   }
-  await writeAll(io.stdout, text);
+  if (exposition === null) await writeAll(io.stdout, text);
+  else for (const chunk of exposition.chunks("prometheus")) await writeAll(io.stdout, chunk);
   return 0;
 }
 

@@ -2,7 +2,7 @@
 // Returns the exit code: 0 after a clean stop, 1 when it cannot start (port in use, missing --progs), 2 for
 // settings that cannot work (unknown time zone, malformed collector address).
 
-import type { Options } from "../cli/flag-table.js";
+import type { Options } from "./options.js";
 import { ListenError } from "../server/server.js";
 import { Daemon } from "./daemon.js";
 import { createLogger } from "./logger.js";

@@ -36,6 +36,19 @@ function utf8Length(s: string): number {
   return n;
 }
 
+/** Whether `s` is exactly how Go's %d prints the int it parses to (no sign +, no leading zero, not -0). */
+function isCanonicalInt(s: string): boolean {
+  const len = s.length;
+  if (len === 0 || len > 15) return false;
+  let i = s.charCodeAt(0) === 0x2d ? 1 : 0;
+  if (i === len || (s.charCodeAt(i) === 0x30 && (len > 1))) return false;
+  for (; i < len; i++) {
+    const d = s.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return false;
+  }
+  return true;
+}
+
 /** Options that change how helpers behave for a runtime. */
 export interface HelperOptions {
   /** Parses a timestamp with a Go layout; returns ms since the epoch or throws. */
@@ -46,6 +59,7 @@ export interface HelperOptions {
 export function createHelpers(options: HelperOptions): ProgramHelpers {
   return {
     s2i: (s) => parseIntGo(s, 10),
+    i2s: (s) => (isCanonicalInt(s) ? s : "" + parseIntGo(s, 10)),
     s2f: (s) => parseFloatGo(s),
     badInt: (v) => fail(`unexpected int type ${goType(v)} ${JSON.stringify(v)}`),
     badFloat: (v) => fail(`unexpected float type ${goType(v)} ${JSON.stringify(v)}`),

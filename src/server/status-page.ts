@@ -31,6 +31,7 @@ export function renderStatusPage(status: StatusSource, version: string, nowMs: n
 <h2>Programs (${programs.length})</h2>
 ${programs.length === 0 ? "<p>No programs loaded.</p>" : programTable(programs)}
 <h2>Log files (${files.length})</h2>
+${totalsLine(status)}
 ${files.length === 0 ? "<p>No log files are being read (none match the --logs patterns yet).</p>" : fileTable(files)}
 </body></html>
 `;
@@ -54,13 +55,22 @@ function programTable(programs: readonly ProgramInfo[]): string {
 ${rows.join("\n")}</table>`;
 }
 
+function totalsLine(status: StatusSource): string {
+  const t = status.tailerStats?.();
+  if (t === undefined) return "";
+  return `<p class="totals">Read ${t.linesRead} lines (${t.bytesRead} bytes) with ${t.openFiles} files open; ` +
+    `${t.rotations} rotations, ${t.truncations} truncations, ${t.linesCut} lines cut, ${t.readErrors} read errors.</p>`;
+}
+
 function fileTable(files: readonly LogFileInfo[]): string {
   const rows = files.map(
     (f) =>
       `<tr><td><code>${escapeHtml(f.path)}</code>${f.error !== "" ? `<div class="bad">${escapeHtml(f.error)}</div>` : ""}</td>` +
       `<td class="n">${f.offset}</td><td class="n">${f.lines}</td><td class="n">${f.bytes}</td>` +
-      `<td class="n">${f.rotations}</td><td class="n">${f.truncations}</td></tr>`,
+      `<td class="n">${f.rotations}</td><td class="n">${f.truncations}</td><td class="n">${f.linesCut}</td>` +
+      `<td class="n">${f.readErrors}</td></tr>`,
   );
-  return `<table><tr><th>File</th><th>Offset</th><th>Lines</th><th>Bytes</th><th>Rotations</th><th>Truncations</th></tr>
+  return `<table><tr><th>File</th><th>Offset</th><th>Lines</th><th>Bytes</th><th>Rotations</th><th>Truncations</th>` +
+    `<th>Lines cut</th><th>Read errors</th></tr>
 ${rows.join("\n")}</table>`;
 }

@@ -27,14 +27,32 @@ export interface LogFileInfo {
   readonly bytes: number;
   readonly rotations: number;
   readonly truncations: number;
+  /** Lines cut for being longer than --max_line_length. */
+  readonly linesCut: number;
+  /** Errors opening or reading it. */
+  readonly readErrors: number;
   /** The last error reading it, "" if none. */
   readonly error: string;
+}
+
+/** Totals over every log source, for the self metrics and the status page. */
+export interface TailerTotals {
+  readonly linesRead: number;
+  readonly bytesRead: number;
+  readonly rotations: number;
+  readonly truncations: number;
+  readonly readErrors: number;
+  readonly linesCut: number;
+  /** Log files held open (rotated files still draining included). */
+  readonly openFiles: number;
 }
 
 /** Everything the server reads about the daemon; called at request time, never per log line. */
 export interface StatusSource {
   programs(): readonly ProgramInfo[];
   files(): readonly LogFileInfo[];
+  /** Totals of the log tailer; absent when nothing is tailed (one-shot, tests). */
+  tailerStats?(): TailerTotals;
   /** True once programs are loaded and the tailer runs (/readyz). */
   ready(): boolean;
   /** Settings worth showing on the status page, e.g. { progs, logs, version }. */

@@ -1,10 +1,13 @@
-// Turns a byte stream into complete lines: finds '\n' in Buffers, trims a '\r', decodes UTF-8 and keeps the
+// Turns a byte stream into complete lines: finds '\n' in Buffers, removes every '\r', decodes UTF-8 and keeps the
 // partial tail between chunks. Shared by one-shot reading and the follower; depends only on src/logline.ts.
 import { isAscii } from "node:buffer";
 import type { LineHandler } from "../logline.js";
 
 /** Lines longer than this many bytes (without the newline) are cut to it, counted, and still delivered. */
 export const DEFAULT_MAX_LINE_LENGTH = 1 << 20;
+
+/** `maxLineLength` that never cuts (one-shot reads, as mtail keeps a 1.1 MB line whole). */
+export const NO_LINE_LIMIT = Infinity;
 
 type Decode = (buf: Buffer, start: number, end: number) => string;
 
@@ -32,11 +35,13 @@ const CR = 13;
 /**
  * Splits chunks of bytes into lines and hands each complete line to `onLine` exactly once.
  *
- * - A line ends at `\n`; one trailing `\r` is removed. Invalid UTF-8 becomes U+FFFD (never throws).
+ * - A line ends at `\n`. Every `\r` byte in it is removed, wherever it sits, as mtail does (`1a\rb\rc` is read as
+ *   `1abc`, `3\r\r\r` as `3`). Invalid UTF-8 becomes U+FFFD (never throws).
  * - Bytes after the last `\n` of a chunk wait (copied, since callers reuse their read buffers) until the rest of the
  *   line arrives; `flush()` delivers them as a last line, `discardPartial()` drops them.
  * - A line longer than `maxLineLength` bytes is cut to that length, counted in `linesCut` and delivered when its end
- *   arrives; at most `maxLineLength + 1` bytes of a partial line are kept, so memory stays bounded.
+ *   arrives; at most `maxLineLength + 1` bytes of a partial line are kept, so memory stays bounded. The length
+ *   counts the bytes before the newline except a CR right before it. `NO_LINE_LIMIT` (Infinity) never cuts.
  */
 export class LineSplitter {
   /** Lines delivered. */
@@ -49,19 +54,19 @@ export class LineSplitter {
   private parts: Buffer[] = [];
   private keptLength = 0; // bytes of the partial line held in `parts` (at most maxLineLength + 1)
   private partialLength = 0; // bytes of the partial line seen so far, including those dropped for length
-  private lastByte = -1; // last byte of the partial line seen, kept even when dropped, to trim a '\r'
+  private lastByte = -1; // last byte of the partial line seen, kept even when dropped (a trailing CR is not counted)
 
   /**
    * @param onLine receives every complete line and `filename`
    * @param filename the source name passed with each line (what getfilename() returns)
-   * @param maxLineLength longest line in bytes; longer lines are cut
+   * @param maxLineLength longest line in bytes; longer lines are cut (`NO_LINE_LIMIT`: never)
    */
   constructor(
     private readonly onLine: LineHandler,
     public filename: string,
     readonly maxLineLength: number = DEFAULT_MAX_LINE_LENGTH,
   ) {
-    if (!(maxLineLength >= 1) || !Number.isSafeInteger(maxLineLength)) {
+    if (!(maxLineLength >= 1) || !(Number.isSafeInteger(maxLineLength) || maxLineLength === NO_LINE_LIMIT)) {
       throw new RangeError(`maxLineLength must be a positive integer, got ${maxLineLength}.`);
     }
   }
@@ -94,18 +99,29 @@ export class LineSplitter {
     const onLine = this.onLine;
     const filename = this.filename;
     let lines = 0;
+    // One scan per chunk finds the next carriage return: lines before it take the fast path, and only a line that
+    // holds one is copied without them (a CRLF ending is trimmed without a copy).
+    let cr = view.indexOf(CR, pos);
     for (;;) {
       const nl = view.indexOf(LF, pos);
       if (nl < 0) break;
       let end = nl;
-      if (end > pos && view[end - 1] === CR) end--;
-      if (end - pos > max) {
+      // The length limit does not count a CR before the newline (a CRLF line of exactly `max` bytes is whole).
+      if (end - pos > max && (view[end - 1] !== CR || end - 1 - pos > max)) {
         end = pos + max;
         this.linesCut++;
       }
       lines++;
-      onLine(decode(view, pos, end), filename);
+      if (cr < 0 || cr >= end) {
+        onLine(decode(view, pos, end), filename);
+      } else if (cr === end - 1) {
+        onLine(decode(view, pos, end - 1), filename); // CRLF: the first CR is the last byte, so the only one
+      } else {
+        const clean = withoutCarriageReturns(view, pos, end, cr);
+        onLine(decode(clean, 0, clean.length), filename);
+      }
       pos = nl + 1;
+      if (cr >= 0 && cr < pos) cr = view.indexOf(CR, pos);
     }
     this.lines += lines;
     if (pos < length) this.keepPartial(view, pos, length);
@@ -139,16 +155,20 @@ export class LineSplitter {
   }
 
   private deliverPartial(): void {
-    let length = this.partialLength;
-    if (this.lastByte === CR) length--;
+    const length = this.lastByte === CR ? this.partialLength - 1 : this.partialLength;
     let keep = Math.min(length, this.keptLength);
     if (length > this.maxLineLength) {
       keep = this.maxLineLength;
       this.linesCut++;
     }
-    const whole = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.keptLength);
+    let whole = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.keptLength);
     this.clearPartial();
     this.lines++;
+    const cr = whole.indexOf(CR);
+    if (cr >= 0 && cr < keep) {
+      whole = withoutCarriageReturns(whole, 0, keep, cr);
+      keep = whole.length;
+    }
     this.onLine(decodeUtf8(whole, 0, keep), this.filename);
   }
 
@@ -158,4 +178,18 @@ export class LineSplitter {
     this.partialLength = 0;
     this.lastByte = -1;
   }
+}
+
+/**
+ * A copy of `buf[start, end)` without its CR bytes; `firstCr` is the first one. Bytes, not decoded text, are
+ * filtered so an invalid UTF-8 sequence split by a CR decodes the way mtail (which drops the bytes) sees it.
+ */
+function withoutCarriageReturns(buf: Buffer, start: number, end: number, firstCr: number): Buffer {
+  const out = Buffer.allocUnsafe(end - start);
+  let n = buf.copy(out, 0, start, firstCr);
+  for (let i = firstCr + 1; i < end; i++) {
+    const b = buf[i];
+    if (b !== CR) out[n++] = b;
+  }
+  return out.subarray(0, n);
 }

@@ -13,11 +13,12 @@ tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
 failed=0
 
 # run_mtail DIR PROGS LOGS [ARGS...]: runs mtail from DIR; stdout to $tmp/out, stderr to $tmp/err, status in $rc.
-# FORMAT (default prometheus) selects --one_shot_format.
+# FORMAT (default prometheus) selects --one_shot_format. --port=0: rc50 binds its HTTP port even in one-shot mode
+# and fails if 3903 is taken.
 run_mtail() {
   local dir="$1" progs="$2" logs="$3"; shift 3
   rc=0
-  (cd "$dir" && mtail --logtostderr --progs "$progs" ${logs:+--logs "$logs"} --one_shot \
+  (cd "$dir" && mtail --port=0 --logtostderr --progs "$progs" ${logs:+--logs "$logs"} --one_shot \
      --one_shot_format="${FORMAT:-prometheus}" "$@" >"$tmp/out" 2>"$tmp/err") || rc=$?
 }
 

@@ -104,6 +104,9 @@ export const matchCases: readonly MatchCase[] = [
   { re: "(.*)(.)$", inputs: [["a\u{1F642}", ["a\u{1F642}", "a", "\u{1F642}"]]] },
   { re: "(?s)^..$", inputs: [["\u{1F642}\n", ["\u{1F642}\n"]], ["\u{1F642}", null]] },
   { re: "^\\W\\D[[:^alpha:]]$", inputs: [["\u{1F642}\u{1F642}\u{1F642}", ["\u{1F642}\u{1F642}\u{1F642}"]]] },
+  // Backtracking must not split a surrogate pair: RE2 sees one code point (checked with mtail: captures "").
+  { re: "(?P<m>\\W*\\B)", inputs: [["\u{1F642}a", ["", ""]]] },
+  { re: "^(\\S*?)(\\S)a", inputs: [["\u{1F642}\u{1F642}a", ["\u{1F642}\u{1F642}a", "\u{1F642}", "\u{1F642}"]]] },
   {
     re: '^(\\S+) \\S+ (\\S+) \\[([^\\]]+)\\] "(\\S+) (\\S+) \\S+" (\\d{3}) (\\d+|-)',
     inputs: [

@@ -21,6 +21,50 @@ describe("translateRegex", () => {
     }
   });
 
+  describe("bmpSource matches as source does on input without astral characters", () => {
+    for (const c of matchCases) {
+      const bmpInputs = c.inputs.filter(([input]) => !/[\ud800-\udfff]/.test(input));
+      if (bmpInputs.length === 0) continue;
+      it(c.re, () => {
+        const t = translateRegex(c.re);
+        if (!t.ok) expect.fail(`${t.error} at ${t.offset}`);
+        const re = new RegExp(t.bmpSource, t.flags);
+        for (const [input, want] of bmpInputs) {
+          const m = re.exec(input);
+          expect(m === null ? null : Array.from(m, (g) => g ?? ""), `${JSON.stringify(input)} against /${t.bmpSource}/`).to.deep.equal(want);
+        }
+      });
+    }
+  });
+
+  it("bmpSource keeps . and \\S single classes; source takes whole surrogate pairs", () => {
+    const t = translateRegex("^(\\S+) (.*)$");
+    if (!t.ok) expect.fail(t.error);
+    expect(t.bmpSource).to.equal("^([^\\t\\n\\f\\r ]+) ([^\\n]*)$");
+    expect(t.source).to.not.equal(t.bmpSource);
+    const plain = translateRegex("^(\\d+) ([a-z]+)$");
+    expect(plain.ok && plain.bmpSource === plain.source).to.equal(true);
+  });
+
+  describe("captures: groups the program does not read stop capturing", () => {
+    const cases: { re: string; keep: number[]; input: string; want: string[] }[] = [
+      { re: "(a)(b)(c)", keep: [2], input: "abc", want: ["abc", "b"] },
+      { re: "(?P<x>a)((?P<y>b)c)", keep: [1, 3], input: "abc", want: ["abc", "a", "b"] },
+      { re: "(a)|(b)", keep: [], input: "b", want: ["b"] },
+      { re: "((a)+)", keep: [2], input: "aa", want: ["aa", "a"] },
+    ];
+    for (const c of cases) {
+      it(`${c.re} keeping ${c.keep.join(",") || "none"}`, () => {
+        const t = translateRegex(c.re, { captures: new Set(c.keep) });
+        if (!t.ok) expect.fail(t.error);
+        const m = new RegExp(t.source, t.flags).exec(c.input);
+        expect(m === null ? null : Array.from(m, (g) => g ?? "")).to.deep.equal(c.want);
+        // Names still describe the RE2 groups, kept or not.
+        expect(t.groupNames.length).to.equal(translateRegex(c.re).ok ? (translateRegex(c.re) as { groupNames: unknown[] }).groupNames.length : -1);
+      });
+    }
+  });
+
   describe("rejects what Go's regexp rejects", () => {
     for (const c of errorCases) {
       it(c.re.length > 40 ? `${c.re.slice(0, 20)}... (${c.re.length} chars)` : c.re, () => {

@@ -35,8 +35,45 @@ describe("exporter/go-format", () => {
       [NaN, "NaN"],
       [Infinity, "+Inf"],
       [-Infinity, "-Inf"],
+      // Around the fast path's bounds (1e-4 <= |x| < 1e6 prints with String()).
+      [42, "42"],
+      [-123456, "-123456"],
+      [999999, "999999"],
+      [999999.9999999999, "999999.9999999999"],
+      [-999999.9999999999, "-999999.9999999999"],
+      [-1e6, "-1e+06"],
+      [-0.0001, "-0.0001"],
+      [0.00009999999999999999, "9.999999999999999e-05"],
+      [0.00010000000000000002, "0.00010000000000000002"],
+      [0.1 + 0.2, "0.30000000000000004"],
+      [5e-324, "5e-324"],
+      [Number.MAX_VALUE, "1.7976931348623157e+308"],
+      [2 ** 53, "9.007199254740992e+15"],
     ];
     for (const [x, want] of cases) it(`${want}`, () => expect(formatGoFloat(x)).to.equal(want));
+
+    it("agrees with the exponent-form rule on random values of every magnitude", () => {
+      // Reference: shortest digits from toExponential, plain exactly when the exponent is in [-4, 6).
+      const reference = (x: number): string => {
+        const e = x.toExponential();
+        const at = e.indexOf("e");
+        const exp = Number(e.slice(at + 1));
+        if (exp >= -4 && exp < 6) return String(x);
+        const digits = String(Math.abs(exp));
+        return e.slice(0, at) + "e" + (exp < 0 ? "-" : "+") + (digits.length < 2 ? "0" + digits : digits);
+      };
+      let seed = 12345;
+      const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+      const mismatches: string[] = [];
+      for (let i = 0; i < 20000; i++) {
+        const mag = Math.floor(rand() * 24) - 10; // 1e-10 .. 1e13
+        let x = (rand() - 0.5) * 2 * 10 ** mag;
+        if (i % 3 === 0) x = Math.round(x); // integers too
+        if (x === 0) continue;
+        if (formatGoFloat(x) !== reference(x)) mismatches.push(`${x}: ${formatGoFloat(x)} vs ${reference(x)}`);
+      }
+      expect(mismatches).to.deep.equal([]);
+    });
   });
 
   describe("formatGoInt (%d)", () => {

@@ -158,6 +158,38 @@ const cases: { name: string; src: string; lines: string[]; want: Record<string, 
     want: { "l{}": 10, "p{}": -9223372036854775808, "done{}": 1 },
     errors: 1,
   },
+  {
+    name: "m[k] = expr and m[k] += expr create the datum before expr fails at runtime",
+    src: "counter c by k\ngauge g by k\n/^c (\\w+) (\\S+)$/ {\n  c[$1] += int($2)\n}\n/^g (\\w+) (\\S+)$/ {\n  g[$1] = int($2)\n}\n",
+    lines: ["c a abc", "g q zz", "c b 5"],
+    want: { "c{a}": 0, "c{b}": 5, "g{q}": 0 },
+    errors: 2,
+  },
+  {
+    name: "an int capture used as a label prints as %d (leading zeros, + and -0 normalised)",
+    src: "counter c by s\n/^(?P<s>[-+]?\\d+)$/ {\n  c[$s]++\n}\n",
+    lines: ["007", "-0", "+5", "200", "0", "-12"],
+    want: { "c{7}": 1, "c{0}": 2, "c{5}": 1, "c{200}": 1, "c{-12}": 1 },
+  },
+  {
+    name: "a key that fails to evaluate creates nothing",
+    src: "counter i by k\n/^(\\w+) (\\S+)$/ {\n  i[$1 + int($2)]++\n}\n",
+    lines: ["k abc"],
+    want: {},
+    errors: 1,
+  },
+  {
+    name: "strptime of the Unix epoch is a time that is set (timestamp() is 0, not the clock)",
+    src: "gauge t\n/^(\\S+)$/ {\n  strptime($1, \"2006-01-02T15:04:05Z07:00\")\n  t = timestamp()\n}\n",
+    lines: ["1970-01-01T00:00:00Z"],
+    want: { "t{}": 0 },
+  },
+  {
+    name: "settime(0) is a time that is set",
+    src: "gauge t\n/^(\\d+)$/ {\n  settime($1)\n  t = timestamp()\n}\n",
+    lines: ["0"],
+    want: { "t{}": 0 },
+  },
 ];
 
 describe("programs: code generation and runtime semantics", () => {

@@ -106,7 +106,7 @@ describe("Runtime", () => {
     const rt = new Runtime(new Store());
     rt.load("p.mtail", 'counter c by k\n/(?P<k>\\w+)/ {\n  c[$k + "\\");evil()//"]++\n}\n');
     const js = rt.generatedSource("p.mtail") ?? "";
-    expect(js).to.include("function line(line, filename)");
+    expect(js).to.include("function line(line, filename, astral)");
     // User strings are quoted with JSON.stringify, never pasted raw.
     expect(js).to.include(JSON.stringify('");evil()//'));
   });

@@ -33,7 +33,8 @@ describe("server/MetricsServer", () => {
   ];
   const status: StatusSource = {
     programs: () => programs,
-    files: () => [{ path: "/var/log/app.log", offset: 42, lines: 3, bytes: 42, rotations: 1, truncations: 0, error: "" }],
+    files: () => [{ path: "/var/log/app.log", offset: 42, lines: 3, bytes: 42, rotations: 1, truncations: 0, linesCut: 2, readErrors: 0, error: "" }],
+    tailerStats: () => ({ linesRead: 7, bytesRead: 90, rotations: 1, truncations: 4, readErrors: 5, linesCut: 2, openFiles: 1 }),
     ready: () => ready,
     settings: () => ({ progs: "/etc/logtally" }),
     startedMs: Date.now(),
@@ -58,6 +59,27 @@ describe("server/MetricsServer", () => {
     expect(r.body).to.include('logtally_log_rotations_total{logfile="/var/log/app.log"} 1');
     expect(r.body).to.include("logtally_files_tailed 1");
     expect(r.body).to.include("process_cpu_seconds_total");
+  });
+
+  it("serves the tailer's totals and per-file counters", async () => {
+    const r = await get("/metrics");
+    const want = [
+      'logtally_log_lines_total{logfile="/var/log/app.log"} 3',
+      'logtally_log_bytes_total{logfile="/var/log/app.log"} 42',
+      'logtally_log_lines_cut_total{logfile="/var/log/app.log"} 2',
+      'logtally_log_read_errors_total{logfile="/var/log/app.log"} 0',
+      "logtally_lines_read_total 7",
+      "logtally_bytes_read_total 90",
+      "logtally_rotations_total 1",
+      "logtally_truncations_total 4",
+      "logtally_read_errors_total 5",
+      "logtally_lines_cut_total 2",
+      "logtally_open_files 1",
+    ];
+    for (const line of want) expect(r.body).to.include(`\n${line}\n`);
+    const page = (await get("/")).body;
+    expect(page).to.include("Read 7 lines (90 bytes) with 1 files open; 1 rotations, 4 truncations, 2 lines cut, 5 read errors.");
+    expect(page).to.include("<th>Lines cut</th>");
   });
 
   it("serves OpenMetrics when Accept asks for it", async () => {

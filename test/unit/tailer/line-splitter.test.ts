@@ -1,6 +1,6 @@
-// Unit tests for LineSplitter: chunk boundaries, CR trimming, partial lines, UTF-8 repair and the line-length cut.
+// Unit tests for LineSplitter: chunk boundaries, CR removal, partial lines, UTF-8 repair and the line-length cut.
 import { expect } from "chai";
-import { LineSplitter } from "../../../src/tailer/line-splitter.js";
+import { LineSplitter, NO_LINE_LIMIT } from "../../../src/tailer/line-splitter.js";
 
 function split(chunks: (string | Buffer)[], max?: number, flush = true): { lines: string[]; s: LineSplitter } {
   const lines: string[] = [];
@@ -28,8 +28,14 @@ describe("tailer/LineSplitter", () => {
     { name: "line split across chunks", chunks: ["hel", "lo wo", "rld\nnext\n"], want: ["hello world", "next"] },
     { name: "CRLF trimmed", chunks: ["a\r\nb\r\n"], want: ["a", "b"] },
     { name: "CR and LF in different chunks", chunks: ["a\r", "\nb\n"], want: ["a", "b"] },
-    { name: "only one CR trimmed", chunks: ["a\r\r\n"], want: ["a\r"] },
-    { name: "lone CR inside kept", chunks: ["a\rb\n"], want: ["a\rb"] },
+    // mtail drops every CR byte of a line, wherever it is (golden case input-carriage-returns-anywhere).
+    { name: "every CR before the newline removed", chunks: ["3\r\r\r\n2x\r\r\n"], want: ["3", "2x"] },
+    { name: "CRs inside a line removed", chunks: ["1a\rb\rc\nplain\n5\rz\n"], want: ["1abc", "plain", "5z"] },
+    { name: "a line of CRs is empty", chunks: ["\r\r\n\r\n"], want: ["", ""] },
+    { name: "CRs in a line split across chunks", chunks: ["a\r", "b\r", "\r", "c\r\n"], want: ["abc"] },
+    { name: "CRs in a flushed last line", chunks: ["x\n", "y\rz\r"], want: ["x", "yz"] },
+    { name: "CRs in a UTF-8 line", chunks: ["é\r✓\r\nok\n"], want: ["é✓", "ok"] },
+    { name: "CR bytes dropped before decoding", chunks: [Buffer.from([0xc3, 0x0d, 0xa9, 0x0a])], want: ["é"] },
     { name: "UTF-8 decoded", chunks: ["héllo ✓\n"], want: ["héllo ✓"] },
     {
       name: "UTF-8 character split across chunks",
@@ -69,6 +75,17 @@ describe("tailer/LineSplitter", () => {
     expect(s.pendingBytes).to.equal(100_000);
     // Private field checked on purpose: the point of the test is bounded memory.
     expect((s as unknown as { keptLength: number }).keptLength).to.equal(11);
+  });
+
+  it("never cuts with NO_LINE_LIMIT (one-shot, as mtail keeps a 1.1 MB line whole)", () => {
+    const lines: string[] = [];
+    const s = new LineSplitter((t) => lines.push(t), "/x", NO_LINE_LIMIT);
+    const long = Buffer.alloc(3 << 20, 0x61);
+    s.push(long, 0, 1 << 20);
+    s.push(long, 1 << 20);
+    s.push(Buffer.from("\r\nb\n"));
+    expect(lines.map((l) => l.length)).to.deep.equal([3 << 20, 1]);
+    expect(s.linesCut).to.equal(0);
   });
 
   it("rejects a nonsense maxLineLength", () => {

@@ -71,3 +71,46 @@ describe("string(float) and float labels (%g)", () => {
     });
   }
 });
+
+// parseFloatGo reads short plain decimals itself (Clinger's exact case) and leaves the rest to Number(): these
+// sit on both sides of that line. Underscore answers were checked against mtail rc50 ("1_0.0_1", "1._5", ...).
+describe("float() fast path edges (strconv.ParseFloat)", () => {
+  const cases: [string, Want][] = [
+    ["-0.0", -0], ["-0", -0], ["0.0", 0], ["1.", 1], ["-1.", -1], [".5", 0.5], ["+.5", 0.5], [".", "error"],
+    ["-", "error"], ["-.", "error"], ["1.2.3", "error"], ["--1", "error"], ["1-2", "error"], ["e5", "error"],
+    ["123456789012345", 123456789012345], ["12345678901234.5", 12345678901234.5], ["0.3", 0.3], ["-0.2", -0.2],
+    ["1234567890123456", 1234567890123456], ["1234567890.123456", 1234567890.123456], ["00012.500", 12.5],
+    ["0.000000000000001", 1e-15], ["999999999999999.9", 999999999999999.9], ["9007199254740993", 9007199254740992],
+    ["123456789012345678", 123456789012345680], ["3.141592653589793", 3.141592653589793], ["0.007", 0.007],
+    ["1e5", 100000], ["1.5e-3", 0.0015], ["-2.5E+2", -250], ["1_0.0_1", 10.01], ["1_000", 1000], ["1__0", "error"],
+    ["_1", "error"], ["1_", "error"], ["1._5", "error"], ["1_e5", "error"], ["1e_5", "error"], ["0x1_0p0", 16],
+  ];
+  for (const [s, want] of cases) {
+    it(JSON.stringify(s), () => {
+      if (want === "error") expect(() => parseFloatGo(s)).to.throw(ProgramRuntimeError, /^strconv\.ParseFloat: parsing "/);
+      else expect(Object.is(parseFloatGo(s), want), `${parseFloatGo(s)} is ${want}`).to.equal(true); // -0 too
+    });
+  }
+  it("gives Number()'s exact double for plain decimals of up to 19 characters", () => {
+    let x = 12345;
+    const rnd = (n: number): number => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return Math.floor((x / 4294967296) * n);
+    };
+    const wrong: string[] = [];
+    for (let k = 0; k < 20000; k++) {
+      let s = rnd(3) === 0 ? "-" : "";
+      for (let j = rnd(9); j > 0; j--) s += rnd(10);
+      if (rnd(4) !== 0) s += ".";
+      for (let j = rnd(11); j > 0; j--) s += rnd(10);
+      if (s.length > 19 || !/[0-9]/.test(s)) continue;
+      if (!Object.is(parseFloatGo(s), Number(s))) wrong.push(s);
+    }
+    expect(wrong).to.deep.equal([]);
+  });
+  it("gives the same message when the same text fails twice", () => {
+    for (const s of ["x1", "x1", "y", "x1"]) expect(() => parseFloatGo(s)).to.throw(`strconv.ParseFloat: parsing "${s}": invalid syntax`);
+    expect(() => parseIntGo("-", 10)).to.throw('strconv.ParseInt: parsing "-": invalid syntax');
+    expect(() => parseIntGo("-", 10)).to.throw('strconv.ParseInt: parsing "-": invalid syntax');
+  });
+});
