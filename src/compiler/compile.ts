@@ -18,6 +18,7 @@ import { foldConstants } from "./fold-constants.js";
 import { DiagnosticList, formatDiagnostics, formatPos, type Diagnostic } from "./diagnostics.js";
 import { parseProgram } from "./parse.js";
 import { translateRegex } from "./regex.js";
+import { requiredLiteral } from "./required-literal.js";
 import { Type, concrete } from "./types.js";
 
 /** Functions the generated code calls through `H`; the runtime provides them (see runtime/helpers.ts). */
@@ -150,8 +151,8 @@ export function compile(name: string, source: string, options: CompileOptions = 
     if (!used) diags.add(decl.pos, `Declaration of decorator \`${decl.name}' here is never used.`);
   }
 
-  // Groups no capture reference reads do not capture: on the Apache benchmark (6 of 11 groups unread) this
-  // took the runtime from 281 to 235 ms CPU per 300k lines (fewer substrings per match, less GC).
+  // Groups no capture reference reads do not capture: fewer substrings per match, less GC. Apache benchmark
+  // (6 of 11 groups unread), runtime only, CPU per 300k lines: 280 -> 245 ms together with the BMP twins.
   const regexes: RegExp[] = [];
   const bmpRegexes: RegExp[] = [];
   for (const p of table.patterns) {
@@ -183,7 +184,9 @@ export function compile(name: string, source: string, options: CompileOptions = 
   checkTypes(root, diags, { checkTimeLayout: options.checkTimeLayout });
   if (diags.length > 0) return fail();
 
-  const code = generate(root, table);
+  // A literal every match must contain lets the line function skip the regex on lines without it.
+  const literals = regexes.map((re) => requiredLiteral(re.source, re.flags));
+  const code = generate(root, table, literals);
   const sourceLines = source.split("\n");
   const declarations: MetricDeclaration[] = [];
   const initialise: number[] = [];
@@ -229,11 +232,11 @@ export function compile(name: string, source: string, options: CompileOptions = 
       // Global twins of each regex, for subst(): replaceAll needs the `g` flag; the line regexes must not have it.
       const globals = regexes.map((r) => new RegExp(r.source, r.flags + "g"));
       const keys = keyArrays.map((n) => new Array<string>(n).fill(""));
-      const factory = new Function("H", "M", "R", "RB", "RG", "K", "onError", js) as (
+      const factory = new Function("H", "M", "R", "RB", "RG", "K", "onError", "LIT", js) as (
         h: ProgramHelpers, m: readonly MetricHandle[], r: readonly RegExp[], rb: readonly RegExp[], rg: readonly RegExp[], k: string[][],
-        e: RuntimeErrorHandler,
+        e: RuntimeErrorHandler, lit: readonly (string | null)[],
       ) => LinkedProgram;
-      return factory(helpers, metrics, regexes, bmpRegexes, globals, keys, onError);
+      return factory(helpers, metrics, regexes, bmpRegexes, globals, keys, onError, literals);
     },
   };
   return { program };

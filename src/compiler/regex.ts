@@ -404,7 +404,7 @@ class Translator {
         this.pos++;
         return assertion("\\B");
     }
-    const cls = this.tryClassEscape(start);
+    const cls = this.tryClassEscape(start, flags);
     if (cls !== undefined) {
       // JS's own \d \w (and \D \W) are RE2's ASCII ones when no case-folding is involved.
       const letter = this.src[start + 1]!;
@@ -417,7 +417,7 @@ class Translator {
   }
 
   /** \d \D \s \S \w \W \pL \p{Name} \PL \P{^Name}, with pos just after the backslash. */
-  private tryClassEscape(start: number): ClassSet | undefined {
+  private tryClassEscape(start: number, flags: Flags): ClassSet | undefined {
     const c = this.peek();
     const ch = String.fromCharCode(c);
     const lower = ch.toLowerCase();
@@ -446,6 +446,9 @@ class Translator {
       if (prop === undefined) throw this.error("invalid character class range", start, this.pos);
       if (!this.unicode) throw NEEDS_UNICODE;
       if (prop === "any") return { ranges: [[0, MAX_RUNE]], props: [], negated };
+      // RE2 case-folds a class under (?i), Unicode classes too (\p{Ll} then takes X and É): the property becomes
+      // ranges, which addItem folds (then complements for \P), as it does for any other class.
+      if (flags.i) return { ranges: propertyRanges(prop), props: [], negated };
       return { ranges: [], props: [`\\${negated ? "P" : "p"}{${prop}}`], negated: false };
     }
     return undefined;
@@ -541,7 +544,7 @@ class Translator {
       }
       if (c === 0x5c) {
         this.pos++;
-        const cls = this.tryClassEscape(itemStart);
+        const cls = this.tryClassEscape(itemStart, flags);
         if (cls !== undefined) {
           this.addItem(set, cls.ranges, cls.negated, flags);
           set.props.push(...cls.props);
@@ -690,6 +693,27 @@ function applyFlags(flags: Flags, on: string, off: string): Flags {
   for (const ch of on) f[ch as keyof Flags] = true;
   for (const ch of off) f[ch as keyof Flags] = false;
   return f;
+}
+
+const propertyRangeCache = new Map<string, Range[]>();
+
+/** The code points of a JS property expression, as ranges (about 50 ms the first time for a property). */
+function propertyRanges(prop: string): Range[] {
+  let out = propertyRangeCache.get(prop);
+  if (out !== undefined) return out;
+  out = [];
+  const re = new RegExp(`\\p{${prop}}`, "u");
+  let lo = -1;
+  for (let c = 0; c <= MAX_RUNE + 1; c++) {
+    const inside = c <= MAX_RUNE && re.test(String.fromCodePoint(c));
+    if (inside && lo < 0) lo = c;
+    else if (!inside && lo >= 0) {
+      out.push([lo, c - 1]);
+      lo = -1;
+    }
+  }
+  propertyRangeCache.set(prop, out);
+  return out;
 }
 
 /** Maps a Go \p name to a JS property expression, or "any", or undefined when neither knows it. */

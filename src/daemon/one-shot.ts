@@ -4,7 +4,7 @@
 import { basename, resolve } from "node:path";
 import type { Options } from "./options.js";
 import { renderJson } from "../exporter/json.js";
-import { ExpositionError, StoreExposition } from "../exporter/prometheus.js";
+import { ExpositionError, StoreExposition } from "../exporter/prometheus-text.js";
 import { Store } from "../metrics/store.js";
 import { Runtime, compileOnly, listProgramFiles } from "../runtime/index.js";
 import { NO_LINE_LIMIT } from "../tailer/line-splitter.js";

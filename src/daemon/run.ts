@@ -28,20 +28,30 @@ export async function runDaemon(options: Options, io: DaemonIo, version: string)
     io.stderr.write(`logtally: ${(err as Error).message}\n`);
     return 2;
   }
+  // SIGHUP is handled from before start-up: Node's default for it is to exit, so a reload request arriving while the
+  // daemon starts (logrotate's postrotate, a deploy script) would kill it. One arriving then reloads once started.
+  let startedUp = false;
+  let reloadWhenStarted = false;
+  const onHup = () => {
+    if (!startedUp) {
+      reloadWhenStarted = true;
+      return;
+    }
+    daemon.reload().catch((err: unknown) => log.error({ err }, "Reload failed."));
+  };
+  process.on("SIGHUP", onHup);
   try {
     await daemon.start();
   } catch (err) {
+    process.off("SIGHUP", onHup);
     await daemon.stop();
     const message = err instanceof ListenError ? err.message : `Cannot start: ${(err as Error).message}`;
     log.fatal({ err: (err as Error).message }, message);
     io.stderr.write(`logtally: ${message}\n`);
     return 1;
   }
-
-  const onHup = () => {
-    daemon.reload().catch((err: unknown) => log.error({ err }, "Reload failed."));
-  };
-  process.on("SIGHUP", onHup);
+  startedUp = true;
+  if (reloadWhenStarted) onHup();
   let received = "";
   let onSignal: (sig: NodeJS.Signals) => void = () => {};
   const signals = new Promise<void>((resolve) => {

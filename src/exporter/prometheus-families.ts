@@ -188,7 +188,7 @@ class KeyedSeries implements SortedSeries {
  * row (a unit >= 127 packs as 127 and zeroes the rest; a shorter key pads with 0): where the packed numbers
  * differ, so do the strings, in the same order; where they tie, the strings decide. That spares most
  * comparisons a load of two strings scattered over the heap: sorting the 200k rows of bench high-cardinality
- * took 150-190 ms of CPU with string keys alone, 60-90 ms with the packed prefix (/tmp/exporter-perf/sortbench.mjs).
+ * took 150-190 ms of CPU with string keys alone, 60-90 ms with the packed prefix.
  */
 export function sortSeries(plan: FamilyPlan): SortedSeries[] {
   const single = plan.sources.length === 1;

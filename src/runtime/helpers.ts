@@ -68,7 +68,7 @@ export function createHelpers(options: HelperOptions): ProgramHelpers {
     fmtg: formatFloatVerbG,
     len: utf8Length,
     settime: (v, repr) => (repr === "i64" ? v * 1000 : fail(`Failed to pop a timestamp off the stack: ${String(v)} instead`)),
-    strptime: (value, layout) => options.strptime(value, layout),
+    strptime: options.strptime,
     strtol,
     subst: (old, repl, value) => {
       if (old !== "") return value.split(old).join(repl);

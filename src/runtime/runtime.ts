@@ -73,10 +73,9 @@ interface ProgramState {
 }
 
 /**
- * One line in this many (per program) is timed for ProgramStatus.seconds. Timing every line with
- * process.hrtime.bigint() costs about 100 ns a line, as much as a simple program; 1 in 64 costs nothing
- * measurable (1M-line apache one-shot, see the report in runtime.test.ts) and is accurate to a few percent.
- * Must be a power of two (a mask picks the lines).
+ * One line in this many (per program) is timed for ProgramStatus.seconds. Two process.hrtime.bigint() calls
+ * cost ~92 ns (measured), more than a simple program's line; 1 in 64 is ~1.4 ns a line, 0.2% of the Apache
+ * program's ~670 ns, below the noise of a 1M-line one-shot. Must be a power of two (a mask picks the lines).
  */
 export const TIME_SAMPLE_EVERY = 64;
 const TIME_SAMPLE_MASK = TIME_SAMPLE_EVERY - 1;
@@ -115,12 +114,21 @@ export class Runtime {
   private helpersFor(): ProgramHelpers {
     const memo = new TimeMemo(this.zone, { syslogUseCurrentYear: this.options.syslogUseCurrentYear ?? true, nowMs: this.now });
     const layouts = new Map<string, Layout>();
+    // Layouts are string literals of the program: the same string object call after call, so the last one is
+    // found by identity before the Map is consulted.
+    let lastLayoutText = "";
+    let lastLayout: Layout | undefined;
     return createHelpers({
       strptime: (value, layout) => {
-        let l = layouts.get(layout);
+        let l = layout === lastLayoutText ? lastLayout : undefined;
         if (l === undefined) {
-          l = compileLayout(layout);
-          layouts.set(layout, l);
+          l = layouts.get(layout);
+          if (l === undefined) {
+            l = compileLayout(layout);
+            layouts.set(layout, l);
+          }
+          lastLayoutText = layout;
+          lastLayout = l;
         }
         // NaN is "no time" (a value that failed before): the register stays unset, as in mtail. The generated
         // code takes NaN as unset too, so 0 (1970-01-01T00:00:00Z) is a real time.

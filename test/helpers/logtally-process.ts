@@ -2,6 +2,7 @@
 // HTTP conditions with bounded timeouts, and stops it with a signal.
 import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
+import net from "node:net";
 import { fileURLToPath } from "node:url";
 import { waitFor } from "./wait-for.js";
 
@@ -84,8 +85,30 @@ export class LogtallyProcess {
     }
   }
 
-  /** Waits until GET `path` answers `status` (the server is up). */
-  async waitForHttp(port: number, path = "/readyz", status = 200, timeoutMs = 10_000): Promise<void> {
+  /**
+   * The TCP port the process serves on, from its "Serving /metrics on HOST:PORT." log line (for `--port 0`, where
+   * the kernel picks a free port, so parallel test runs on one machine never answer each other's requests).
+   */
+  async servingPort(timeoutMs = 10_000): Promise<number> {
+    const re = /"address":"[^"]*:(\d+)"/;
+    await waitFor(
+      () => {
+        if (this.exitCode !== null) throw new Error(`logtally exited with ${this.exitCode}; stderr:\n${this.stderr}`);
+        return re.test(this.stderr);
+      },
+      timeoutMs,
+      () => `no "Serving /metrics on" line (needs --log_level info or lower); stderr:\n${this.stderr}`,
+      20,
+    );
+    return Number(re.exec(this.stderr)![1]);
+  }
+
+  /**
+   * Waits until GET `path` answers `status` (the server is up) and resolves with the port. With port 0 (the process
+   * was started with `--port 0`) the port is read from the process's log first.
+   */
+  async waitForHttp(port = 0, path = "/readyz", status = 200, timeoutMs = 10_000): Promise<number> {
+    if (port === 0) port = await this.servingPort(timeoutMs);
     let last = "no answer";
     await waitFor(
       async () => {
@@ -103,6 +126,7 @@ export class LogtallyProcess {
       () => `GET ${path} on port ${port}: ${last}; stderr:\n${this.stderr}`,
       50,
     );
+    return port;
   }
 }
 
@@ -124,4 +148,16 @@ export async function waitForBody(port: number, path: string, predicate: (body: 
     50,
   );
   return last;
+}
+
+/**
+ * A TCP port free on 127.0.0.1 right now (bound to port 0 and released), for servers that cannot report the port
+ * they picked themselves (Prometheus). Fixed ports clash when two test runs share a machine.
+ */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

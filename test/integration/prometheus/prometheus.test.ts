@@ -1,5 +1,5 @@
 // End to end with the real Prometheus: Debian's `prometheus` scrapes a real logtally process on 127.0.0.1
-// (ports 39340-39349); log lines written to a file must arrive as series with the right values through
+// (ports picked free at run time, so parallel runs on one machine do not clash); log lines written to a file must arrive as series with the right values through
 // Prometheus' query API, and `promtool check metrics` must accept logtally's /metrics. Skipped, with a message,
 // when the binaries are not installed (.ci/run installs them).
 import { expect } from "chai";
@@ -7,11 +7,11 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { LogtallyProcess, httpGet } from "../../helpers/logtally-process.js";
+import { LogtallyProcess, freePort, httpGet } from "../../helpers/logtally-process.js";
 import { waitFor } from "../../helpers/wait-for.js";
 
-const PROM_PORT = 39340;
-const LOGTALLY_PORT = 39341;
+let PROM_PORT = 0;
+let LOGTALLY_PORT = 0;
 
 function have(binary: string): boolean {
   return spawnSync(binary, ["--version"], { stdio: "ignore" }).status === 0;
@@ -69,8 +69,9 @@ describe("Prometheus end to end (integration)", function () {
     );
     const log = path.join(dir, "web.log");
     writeFileSync(log, "");
-    logtally = new LogtallyProcess(["--progs", progs, "--logs", log, "--port", String(LOGTALLY_PORT), "--address", "127.0.0.1"]);
-    await logtally.waitForHttp(LOGTALLY_PORT);
+    logtally = new LogtallyProcess(["--progs", progs, "--logs", log, "--port", "0", "--address", "127.0.0.1"]);
+    LOGTALLY_PORT = await logtally.waitForHttp();
+    PROM_PORT = await freePort();
 
     const config = path.join(dir, "prometheus.yml");
     writeFileSync(

@@ -65,6 +65,18 @@ describe("cli/flags validation and help", () => {
   it("rejects a port out of range", () => {
     expect(() => validateOptions({ ...defaultOptions(), port: 70000 })).to.throw(UsageError, /Invalid port 70000/);
   });
+  it("rejects a negative or fractional max_line_length", () => {
+    expect(() => validateOptions({ ...defaultOptions(), max_line_length: -1 })).to.throw(UsageError, /max_line_length -1/);
+    expect(() => validateOptions({ ...defaultOptions(), max_line_length: 1.5 })).to.throw(UsageError, /max_line_length 1.5/);
+    expect(() => validateOptions({ ...defaultOptions(), max_line_length: 4096 })).not.to.throw();
+  });
+  it("follows by events by default: polling and the line limit are opt-in", () => {
+    const o = defaultOptions();
+    expect([o.poll_interval, o.poll_log_interval, o.max_line_length]).to.deep.equal([0, 0, 0]);
+    const help = renderHelp("1.2.3");
+    expect(help).to.match(/--poll_interval duration\n.*0: event-driven only \(inotify\), no CPU when idle\. \(default 0s\)/);
+    expect(help).to.match(/--max_line_length int\n.*no limit with --one_shot unless set.*\(default 0\)/);
+  });
   it("lists every flag with its default", () => {
     const help = renderHelp("1.2.3");
     for (const f of FLAGS) expect(help).to.include(`--${f.name}`);

@@ -76,6 +76,19 @@ describe("cli/main", () => {
     expect(r.stdout).to.include('lines{kind="get"} 2\n');
   });
 
+  it("one-shot keeps a 2 MiB line whole unless --max_line_length is given", async () => {
+    const long = path.join(dir, "long.txt");
+    writeFileSync(long, `get ${"x".repeat(2 << 20)}\nput /e\n`);
+    const whole = await run(["--progs", progs, "--logs", long, "--one_shot", "--one_shot_format=prometheus"]);
+    expect(whole.code).to.equal(0);
+    expect(whole.stdout).to.include('lines{kind="get",prog="count.mtail"} 1\n');
+    expect(whole.stdout).to.include('lines{kind="put",prog="count.mtail"} 1\n');
+    // Cut to 3 bytes, each line loses the space after its first word, so the program matches neither.
+    const cut = await run(["--progs", progs, "--logs", long, "--one_shot", "--one_shot_format=prometheus", "--max_line_length=3"]);
+    expect(cut.code).to.equal(0);
+    expect(cut.stdout).not.to.include("kind=");
+  });
+
   it("one-shot expands globs in --logs", async () => {
     writeFileSync(path.join(dir, "more.log"), "get /d\n");
     const r = await run(["--progs", progs, "--logs", path.join(dir, "*.log"), "--one_shot", "--one_shot_format=prometheus"]);

@@ -104,6 +104,9 @@ export const matchCases: readonly MatchCase[] = [
   { re: "(.*)(.)$", inputs: [["a\u{1F642}", ["a\u{1F642}", "a", "\u{1F642}"]]] },
   { re: "(?s)^..$", inputs: [["\u{1F642}\n", ["\u{1F642}\n"]], ["\u{1F642}", null]] },
   { re: "^\\W\\D[[:^alpha:]]$", inputs: [["\u{1F642}\u{1F642}\u{1F642}", ["\u{1F642}\u{1F642}\u{1F642}"]]] },
+  // Under (?i) RE2 case-folds Unicode classes (mtail-verified, golden case re2-case-insensitive-unicode-classes).
+  { re: "^(?i)\\p{Ll}+$", inputs: [["ab", ["ab"]], ["XY", ["XY"]], ["\u00e9\u00c9", ["\u00e9\u00c9"]], ["12", null]] },
+  { re: "^(?i:\\P{Lu})+$", inputs: [["ab", null], ["12", ["12"]], ["XY", null]] },
   // Backtracking must not split a surrogate pair: RE2 sees one code point (checked with mtail: captures "").
   { re: "(?P<m>\\W*\\B)", inputs: [["\u{1F642}a", ["", ""]]] },
   { re: "^(\\S*?)(\\S)a", inputs: [["\u{1F642}\u{1F642}a", ["\u{1F642}\u{1F642}a", "\u{1F642}", "\u{1F642}"]]] },
