@@ -35,9 +35,10 @@ function contenders(opts: BenchOptions, withMtail: boolean): Contender[] {
     { name: "logtally", command: process.execPath, args: (p, l) => [LOGTALLY_BIN, "--progs", p, "--logs", l, "--one_shot", "--one_shot_format=prometheus"] },
   ];
   if (withMtail) {
-    // --log_dir keeps mtail's glog files (one set per run) out of /tmp itself.
+    // --log_dir keeps mtail's glog files (one set per run) out of /tmp itself. --port 0: rc50 starts its HTTP
+    // server even in one-shot mode, on 3903 by default, and fails when anything else holds that port.
     const logDir = join(opts.tmpDir, "mtail-logs");
-    list.push({ name: "mtail", command: "mtail", args: (p, l) => ["--progs", p, "--logs", l, "--one_shot", "--one_shot_format=prometheus", "--log_dir", logDir] });
+    list.push({ name: "mtail", command: "mtail", args: (p, l) => ["--progs", p, "--logs", l, "--one_shot", "--one_shot_format=prometheus", "--log_dir", logDir, "--port", "0"] });
   }
   list.push({ name: "floor", command: process.execPath, args: (_p, l) => [FLOOR_SCRIPT, l] });
   return list;

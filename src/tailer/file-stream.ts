@@ -27,6 +27,8 @@ export interface StreamHost {
   onRemoved(stream: FileStream): void;
   /** The file changed: read it soon. */
   wake(stream: FileStream): void;
+  /** The file cannot be watched (inotify limit reached, no inotify): it must be polled to be followed. */
+  cannotWatch(stream: FileStream, err: unknown): void;
   /**
    * The file was truncated while bytes before `offset` were unread or partly read: the host may find them in a copy
    * (copytruncate's x.log.1) whose bytes before `offset` equal `tail`, and read it from `committedOffset`.
@@ -232,8 +234,9 @@ export class FileStream {
     try {
       this.watcher = watch(this.path, { persistent: false }, () => this.host.wake(this));
       this.watcher.on("error", () => undefined); // the file went away; the tailer notices on its own
-    } catch {
-      // Cannot watch (no inotify, limit reached): chokidar's directory events and polling still wake the stream.
+    } catch (err) {
+      // Cannot watch (no inotify, limit reached): the host falls back to polling, since none runs by default.
+      this.host.cannotWatch(this, err);
     }
   }
 

@@ -27,6 +27,9 @@ const RETIRED_CHECK_MS = 200;
 /** Remembered positions of closed files, so a rotated file matching the glob later is not read twice. */
 const MAX_CLOSED_HINTS = 1024;
 
+/** How often files are polled when they cannot be watched and no --poll_interval is set. */
+const FALLBACK_POLL_MS = 1000;
+
 /** How often directories of globs that do not exist yet are looked for. */
 const MISSING_DIR_CHECK_MS = 1000;
 
@@ -74,6 +77,7 @@ export class Tailer implements StreamHost {
   private saving: Promise<void> = Promise.resolve();
   private startingUp = true;
   private stopped = false;
+  private fallbackPolling = false;
 
   /** Validates the options; nothing is opened before `start()`. */
   constructor(private readonly opts: TailerOptions) {
@@ -175,6 +179,25 @@ export class Tailer implements StreamHost {
   }
 
   /**
+   * @internal Following is event-driven unless --poll_interval is set; a file that cannot be watched (inotify's
+   * max_user_watches reached, a filesystem without inotify) would go unread, so poll every followed file instead.
+   */
+  cannotWatch(stream: FileStream, err: unknown): void {
+    this.startFallbackPolling(err, stream.path);
+  }
+
+  private startFallbackPolling(err: unknown, path?: string): void {
+    if (this.fallbackPolling || (this.opts.pollIntervalMs ?? 0) > 0 || this.stopped) return;
+    this.fallbackPolling = true;
+    this.logger.warn(
+      { err, path, pollIntervalMs: FALLBACK_POLL_MS },
+      "Cannot watch log files for changes; polling them instead (raise fs.inotify.max_user_watches, or set --poll_interval).",
+    );
+    this.every(FALLBACK_POLL_MS, () => this.pollFiles());
+    this.every(FALLBACK_POLL_MS, () => this.rediscover());
+  }
+
+  /**
    * @internal Truncated in place: the lines written between our last read and the copy are in the copy (logrotate's
    * copytruncate), so look for a sibling whose bytes before our old offset are the ones we read there, and finish
    * it from there under this path's name. Without this, lines lagging behind the writer at rotation time are lost.
@@ -232,7 +255,7 @@ export class Tailer implements StreamHost {
     watcher.on("add", onEvent(true));
     watcher.on("change", onEvent(false));
     watcher.on("unlink", onEvent(false));
-    watcher.on("error", (err) => this.logger.warn({ err }, "File watcher error; relying on polling if enabled."));
+    watcher.on("error", (err) => this.startFallbackPolling(err));
     watcher.on("unlinkDir", (path: string) => {
       if (this.bases.has(path)) this.missingBases.add(path), this.watchMissingBases();
     });

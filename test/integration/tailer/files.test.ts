@@ -181,6 +181,38 @@ describe("tailer (integration): files", function () {
     expect(c.lines).to.deep.equal(["first", "half a line", "last"]);
   });
 
+  it("every CR byte is removed while following, in whole and partial lines alike (as mtail)", async () => {
+    const path = join(sb.dir(), "app.log");
+    writeFileSync(path, "");
+    const { c, tailer } = await sb.start({ logs: [path] });
+    appendFileSync(path, "1a\rb\rc\n3\r\r\r\nx\r");
+    await c.waitForCount(2);
+    await waitFor(() => tailer.files()[0].offset === 14); // "x\r" read, waiting for its newline
+    appendFileSync(path, "\ry\r\n");
+    await c.waitForCount(3);
+    expect(c.lines).to.deep.equal(["1abc", "3", "xy"]);
+    expect(tailer.stats()).to.include({ linesRead: 3, bytesRead: 18, linesCut: 0, openFiles: 1 });
+  });
+
+  it("falls back to polling when a file cannot be watched (polling is off by default)", async () => {
+    const path = join(sb.dir(), "app.log");
+    writeFileSync(path, "");
+    const logs: string[] = [];
+    const quiet = (): void => undefined;
+    const logger = { debug: quiet, info: quiet, error: quiet, warn: (_o: object, m: string) => void logs.push(m) };
+    const { c, tailer } = await sb.start({ logs: [path], logger });
+    // Stand-in for inotify's max_user_watches being reached: close every watch, then report the failure as the
+    // stream would. Private fields on purpose: the point is that nothing but the fallback poll wakes the stream.
+    const t = tailer as unknown as { watcher?: { close(): Promise<void> }; active: Map<string, { watcher?: { close(): void } }> };
+    await t.watcher?.close();
+    for (const s of t.active.values()) s.watcher?.close();
+    tailer.cannotWatch([...t.active.values()][0] as never, new Error("ENOSPC"));
+    appendFileSync(path, "polled 1\npolled 2\n");
+    await c.waitForCount(2);
+    c.expectExactly(["polled 1", "polled 2"]);
+    expect(logs.join("\n")).to.include("polling them instead");
+  });
+
   it("symlink retargeted: finishes the old target, follows the new one", async () => {
     const a = join(sb.dir(), "a.data");
     const b = join(sb.dir(), "b.data");

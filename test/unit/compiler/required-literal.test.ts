@@ -3,6 +3,7 @@
 // checked against the lines the reference mtail matched: each match must contain the literal.
 
 import { expect } from "chai";
+import { compile } from "../../../src/compiler/compile.js";
 import { translateRegex } from "../../../src/compiler/regex.js";
 import { requiredLiteral } from "../../../src/compiler/required-literal.js";
 import { matchCases } from "./regex-cases.js";
@@ -69,4 +70,21 @@ describe("requiredLiteral is sound on the regex table", () => {
       }
     });
   }
+});
+
+describe("generated code tests the required literal first", () => {
+  const program = (src: string): string => {
+    const r = compile("prefilter.mtail", src);
+    if (!("program" in r)) throw new Error(r.diagnostics);
+    return r.program.js;
+  };
+  const two = "counter a\ncounter b\n/sshd\\[\\d+\\]: Accepted / {\n  a++\n}\n/CRON\\[\\d+\\]: job / {\n  b++\n}\n";
+  it("with several patterns, passes each literal as an argument and never pastes it into the source", () => {
+    const js = program(two);
+    expect(js).to.include("L0 = LIT[0]").and.include("line.includes(L0) ?").and.include("line.includes(L1) ?");
+    expect(js).not.to.include("Accepted");
+  });
+  it("leaves a lone pattern (which usually matches) without the test", () => {
+    expect(program("counter a\n/sshd\\[\\d+\\]: Accepted / {\n  a++\n}\n")).not.to.include("includes(");
+  });
 });

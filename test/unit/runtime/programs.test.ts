@@ -172,6 +172,12 @@ const cases: { name: string; src: string; lines: string[]; want: Record<string, 
     want: { "c{7}": 1, "c{0}": 2, "c{5}": 1, "c{200}": 1, "c{-12}": 1 },
   },
   {
+    name: "lines with and without astral characters match alike (surrogate-aware regex or its BMP twin)",
+    src: "counter c by a, b\n/^(\\S+) (.)$/ {\n  c[$1][$2]++\n}\n/^x (?P<w>\\S+)$/ {\n  $w =~ /^(.)(.)$/ {\n    c[$1][$2]++\n  }\n}\n",
+    lines: ["\u{1F642}\u{1F642} \u{1F600}", "ab c", "x \u{1F642}\u{1F600}", "x de"],
+    want: { "c{\u{1F642}\u{1F642},\u{1F600}}": 1, "c{ab,c}": 1, "c{\u{1F642},\u{1F600}}": 1, "c{d,e}": 1 },
+  },
+  {
     name: "a key that fails to evaluate creates nothing",
     src: "counter i by k\n/^(\\w+) (\\S+)$/ {\n  i[$1 + int($2)]++\n}\n",
     lines: ["k abc"],
