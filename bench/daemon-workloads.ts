@@ -111,6 +111,7 @@ export async function runTailCatchUp(
     return { catchUpMs, maxRssKb: readVmHwmKb(child.pid!), cpuMs };
   } finally {
     await stopDaemon(child);
+    rmSync(target, { force: true }); // a copy of the whole log: 160 MB at a million lines
   }
 }
 

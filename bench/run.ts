@@ -201,6 +201,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   mkdirSync(opts.tmpDir, { recursive: true });
+  // mtail's glog files (it logs every runtime error: hundreds of MB over a full run) are only kept until the next run.
+  rmSync(join(opts.tmpDir, "mtail-logs"), { recursive: true, force: true });
   mkdirSync(join(opts.tmpDir, "mtail-logs"), { recursive: true });
   const mtail = opts.mtail ? mtailVersion() : null;
   if (opts.mtail && !mtail) say("mtail is not installed (apt-get install mtail): measuring logtally alone.");

@@ -2,7 +2,10 @@
 // `line.includes(lit)` before running the regex (most lines fail the cheap test). Reads translateRegex's JavaScript
 // output, where (?i) is already expanded into classes. Sound first: null whenever it is unsure. Imports nothing.
 
-/** The longest run of characters every match of `new RegExp(source, flags)` must contain, or null. */
+/**
+ * The longest run of characters every match of `new RegExp(source, flags)` must contain (from its first letter or
+ * digit, when that leaves `minLength`), or null.
+ */
 export function requiredLiteral(source: string, flags = "", minLength = 3): string | null {
   // `i` folds case, so no run is fixed; `v` has nested classes this scanner does not follow.
   if (flags.includes("i") || flags.includes("v")) return null;
@@ -12,7 +15,12 @@ export function requiredLiteral(source: string, flags = "", minLength = 3): stri
   let best = "";
   let run = "";
   const endRun = (): void => {
-    if (run.length > best.length) best = run;
+    // Start at the first letter or digit when enough is left: includes() scans for the literal's first
+    // character, and spaces and punctuation occur all over a log line (many-rules benchmark, 1M lines, CPU:
+    // "]: Accepted " 3.1 s -> "Accepted " 2.3-2.6 s).
+    const from = run.search(/[A-Za-z0-9]/);
+    const candidate = from > 0 && run.length - from >= minLength ? run.slice(from) : run;
+    if (candidate.length > best.length) best = candidate;
     run = "";
   };
   let i = 0;

@@ -1,7 +1,7 @@
 // Follows every source of --logs and hands each complete line to onLine exactly once: discovery (globs, chokidar
 // events, optional polling), rotation/truncation/deletion handling, fair chunked reading, and saved positions.
 import { readdir, stat } from "node:fs/promises";
-import type { Stats } from "node:fs";
+import { statSync, type Stats } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { watch, type FSWatcher } from "chokidar";
 import type { LineHandler } from "../logline.js";
@@ -463,7 +463,19 @@ export class Tailer implements StreamHost {
     for (const s of this.retired) {
       if (now - s.lastGrowthMs > grace && !this.queued.has(s)) this.closeRetired(s, true);
       else this.schedule(s);
+      this.lookForRecreated(s);
     }
+  }
+
+  // A deleted file's path may be created again without any event reaching us: chokidar turns the unlink + add into
+  // a change when it stats the path late, and drops a change whose mtime equals the last one it saw (Linux mtime
+  // moves once per clock tick). While the old file drains, one stat per check finds the new file.
+  private lookForRecreated(s: FileStream): void {
+    if (this.stopped || this.active.has(s.path) || this.opening.has(s.path) || !this.matches(s.path)) return;
+    const st = tryRead(() => statSync(s.path, { throwIfNoEntry: false }));
+    if (st === undefined || !st.isFile()) return;
+    const identity = identityOf(st);
+    if (identity !== s.identity && !this.byIdentity.has(identity)) void this.discover(s.path, () => "start");
   }
 
   private closeRetired(stream: FileStream, flush: boolean): void {

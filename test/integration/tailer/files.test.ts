@@ -167,6 +167,26 @@ describe("tailer (integration): files", function () {
     c.expectExactly(["one", "two", "three", "four", "five"]);
   });
 
+  it("delete and recreate is found even when the directory watcher reports nothing", async () => {
+    const path = join(sb.dir(), "app.log");
+    writeFileSync(path, "");
+    const infos: string[] = [];
+    const quiet = (): void => undefined;
+    const logger = { debug: quiet, warn: quiet, error: quiet, info: (_o: object, m: string) => void infos.push(m) };
+    const { c, tailer } = await sb.start({ logs: [join(sb.dir(), "*.log")], logger, rotatedGraceMs: 5000 });
+    appendFileSync(path, "one\n");
+    await c.waitForCount(1);
+    // chokidar may turn a quick unlink + create into a change with an unchanged mtime and drop it; closing its
+    // watcher (a private field, on purpose) leaves only the old file's own watch and the retired-file check.
+    await (tailer as unknown as { watcher?: { close(): Promise<void> } }).watcher?.close();
+    unlinkSync(path);
+    // Create the new file only once the tailer has seen the deletion (the old file drains, retired).
+    await waitFor(() => infos.includes("Log file was removed or renamed."), 5000, () => JSON.stringify(infos));
+    writeFileSync(path, "two\n");
+    await c.waitForCount(2);
+    c.expectExactly(["one", "two"]);
+  });
+
   it("partial lines wait for their end and are delivered once, whole", async () => {
     const path = join(sb.dir(), "app.log");
     writeFileSync(path, "");
