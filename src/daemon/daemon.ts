@@ -23,6 +23,10 @@ export class Daemon implements StatusSource {
   private readonly lines: LineSource;
   private gcTimer: NodeJS.Timeout | null = null;
   private started = false;
+  private markReady!: () => void;
+  private readonly readyPromise = new Promise<void>((resolve) => {
+    this.markReady = resolve;
+  });
   private stopping: Promise<void> | null = null;
 
   /** Throws for settings that cannot work (unknown time zone, malformed collector address). */
@@ -93,6 +97,7 @@ export class Daemon implements StatusSource {
       this.gcTimer.unref();
     }
     this.started = true;
+    this.markReady();
     return address;
   }
 
@@ -134,6 +139,9 @@ export class Daemon implements StatusSource {
   }
   ready(): boolean {
     return this.started;
+  }
+  whenReady(): Promise<void> {
+    return this.readyPromise;
   }
   settings(): Readonly<Record<string, string>> {
     const s: Record<string, string> = {

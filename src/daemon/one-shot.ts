@@ -69,14 +69,16 @@ export async function runCompileOnly(options: Options, io: CommandIo): Promise<n
 export async function runOneShot(options: Options, io: CommandIo): Promise<number> {
   const files = await programFiles(options.progs, io);
   if (files === null) return 1;
-  const log = createLogger(options.log_level, io.stderr);
+  // Made on the first runtime error only: most one-shot runs log nothing, and loading pino costs start-up time.
+  let log: ReturnType<typeof createLogger> | undefined;
+  const logInfo = (o: object, m: string): void => (log ??= createLogger(options.log_level, io.stderr)).info(o, m);
   const store = new Store();
   let runtime: Runtime;
   try {
     runtime = new Runtime(store, {
       ...runtimeOptions(options),
       // Runtime errors go to the log; compile failures are printed below in mtail's form instead.
-      logger: options.vm_logs_runtime_errors ? { info: (o, m) => log.info(o, m), warn: () => {} } : undefined,
+      logger: options.vm_logs_runtime_errors ? { info: logInfo, warn: () => {} } : undefined,
     });
   } catch (err) {
     io.stderr.write(`logtally: ${(err as Error).message}\n`);

@@ -40,6 +40,8 @@ export class ListenError extends Error {
 }
 
 const SKIPPED_LOG_INTERVAL_MS = 60_000;
+/** Longest a /metrics or /json request waits for start-up to finish before it is answered anyway. */
+const READY_WAIT_MS = 30_000;
 
 /** logtally's HTTP server. */
 export class MetricsServer {
@@ -121,6 +123,7 @@ export class MetricsServer {
       send(res, 405, "text/plain; charset=utf-8", "Method not allowed; use GET.\n");
       return;
     }
+    if ((path === "/metrics" || path === "/json") && !this.opts.status.ready()) await this.waitUntilReady();
     switch (path) {
       case "/metrics":
         return this.serveMetrics(req, res);
@@ -137,6 +140,23 @@ export class MetricsServer {
       default:
         return send(res, 404, "text/plain; charset=utf-8", `Not found: ${path}. Try /metrics, /json or / for the status page.\n`);
     }
+  }
+
+  /**
+   * The port is bound before programs load and files open (so a port in use fails fast); a scrape arriving in
+   * that window is held until start-up ends, at most READY_WAIT_MS, instead of answering with metrics of a
+   * daemon that does not yet see its log files.
+   */
+  private async waitUntilReady(): Promise<void> {
+    if (this.opts.status.whenReady === undefined) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.opts.status.whenReady(),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, READY_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   private async serveMetrics(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

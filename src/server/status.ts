@@ -55,6 +55,11 @@ export interface StatusSource {
   tailerStats?(): TailerTotals;
   /** True once programs are loaded and the tailer runs (/readyz). */
   ready(): boolean;
+  /**
+   * Resolves once ready() is true. /metrics and /json wait for it (boundedly), so a client that sees its first
+   * answer can rely on every log file present at start-up being followed: lines written after that are counted.
+   */
+  whenReady?(): Promise<void>;
   /** Settings worth showing on the status page, e.g. { progs, logs, version }. */
   settings(): Readonly<Record<string, string>>;
   /** When the daemon started, ms since the epoch. */

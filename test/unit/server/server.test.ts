@@ -162,3 +162,45 @@ describe("server helpers", () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).to.equal("&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
   });
 });
+
+describe("server/MetricsServer before start-up has finished", () => {
+  const READY_PORT = 39398;
+  const store = new Store();
+  let ready = false;
+  const events: string[] = [];
+  let markReady: () => void = () => {};
+  let requestArrived: () => void = () => {};
+  const arrived = new Promise<void>((resolve) => (requestArrived = resolve));
+  const status: StatusSource = {
+    programs: () => [],
+    files: () => [],
+    ready: () => ready,
+    whenReady: () => {
+      requestArrived();
+      return new Promise<void>((resolve) => (markReady = resolve));
+    },
+    settings: () => ({}),
+    startedMs: Date.now(),
+  };
+  const server = new MetricsServer({ store, status, version: "0", emitProgLabel: true, emitTimestamp: false, log: silent });
+  before(() => server.listen({ address: "127.0.0.1", port: READY_PORT, unixSocket: "" }));
+  after(() => server.close());
+
+  it("holds /metrics until the daemon is ready, then answers", async () => {
+    const answer = new Promise<number>((resolve, reject) => {
+      http
+        .get({ host: "127.0.0.1", port: READY_PORT, path: "/metrics", agent: false }, (res) => {
+          events.push("answered");
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        })
+        .on("error", reject);
+    });
+    await arrived;
+    events.push("ready");
+    ready = true;
+    markReady();
+    expect(await answer).to.equal(200);
+    expect(events).to.deep.equal(["ready", "answered"]);
+  });
+});
