@@ -1,7 +1,9 @@
 // Reads an RE2 pattern's structure to find its capture groups (number and names) and the type of each group,
 // the way mtail infers it: a group that can only match digits (and signs) is an Int, one that also allows
-// one decimal point or an exponent is a Float, anything else is a String. Imports nothing but ./types.js.
+// one decimal point or an exponent is a Float, anything else is a String. Imports only ./types.js and the
+// RE2 class table.
 
+import { PERL_CLASSES, POSIX_CLASSES } from "./re2-classes.js";
 import { type AnyType, Type, leastUpperBound } from "./types.js";
 
 /** A parsed RE2 node: just enough of Go's regexp/syntax tree for type inference. */
@@ -21,25 +23,9 @@ export interface CaptureInfo {
   types: AnyType[];
 }
 
-const DIGITS: [number, number][] = [[0x30, 0x39]];
-const WORD: [number, number][] = [[0x30, 0x39], [0x41, 0x5a], [0x5f, 0x5f], [0x61, 0x7a]];
-const SPACE: [number, number][] = [[0x09, 0x0a], [0x0c, 0x0d], [0x20, 0x20]];
-const POSIX: Record<string, [number, number][]> = {
-  alnum: [[0x30, 0x39], [0x41, 0x5a], [0x61, 0x7a]],
-  alpha: [[0x41, 0x5a], [0x61, 0x7a]],
-  ascii: [[0, 0x7f]],
-  blank: [[0x09, 0x09], [0x20, 0x20]],
-  cntrl: [[0, 0x1f], [0x7f, 0x7f]],
-  digit: DIGITS,
-  graph: [[0x21, 0x7e]],
-  lower: [[0x61, 0x7a]],
-  print: [[0x20, 0x7e]],
-  punct: [[0x21, 0x2f], [0x3a, 0x40], [0x5b, 0x60], [0x7b, 0x7e]],
-  space: [[0x09, 0x0d], [0x20, 0x20]],
-  upper: [[0x41, 0x5a]],
-  word: WORD,
-  xdigit: [[0x30, 0x39], [0x41, 0x46], [0x61, 0x66]],
-};
+const DIGITS = PERL_CLASSES.d!;
+const WORD = PERL_CLASSES.w!;
+const SPACE = PERL_CLASSES.s!;
 const MAX_RUNE = 0x10ffff;
 
 function negate(ranges: [number, number][]): [number, number][] {
@@ -230,7 +216,7 @@ class ReParser {
       first = false;
       const posix = /^\[:(\^?)([a-z]+):\]/.exec(s.slice(this.i));
       if (posix !== null) {
-        const r = POSIX[posix[2] as string];
+        const r = POSIX_CLASSES[posix[2] as string];
         if (r === undefined) throw new Error("bad posix class");
         ranges.push(...(posix[1] === "^" ? negate(r) : r));
         this.i += posix[0].length;

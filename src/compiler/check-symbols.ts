@@ -10,6 +10,7 @@ import type {
 import { inferCaptures } from "./capture-types.js";
 import type { DiagnosticList } from "./diagnostics.js";
 import { TypeVar, Type } from "./types.js";
+import { childBlocks, mapStmtExprs } from "./walk.js";
 
 /** mtail's limit on a pattern's length. */
 const MAX_REGEX_LENGTH = 1024;
@@ -261,25 +262,11 @@ export function checkSymbols(root: StmtList, diags: DiagnosticList): SymbolTable
         allPatterns.push(sym);
         return;
       }
-      case "CondStmt": {
+      case "CondStmt":
         scope = new Scope(scope);
-        if (s.cond !== null) s.cond = expr(s.cond);
-        block(s.truth);
-        if (s.else !== null) block(s.else);
+        mapStmtExprs(s, expr);
+        for (const b of childBlocks(s)) block(b);
         scope = scope.parent as Scope;
-        return;
-      }
-      case "ExprStmt":
-        s.expr = expr(s.expr);
-        return;
-      case "DelStmt":
-        s.target = expr(s.target);
-        return;
-      case "DecoStmt":
-        if (s.expanded !== undefined) block(s.expanded);
-        return;
-      case "NextStmt":
-        if (s.block !== undefined) block(s.block);
         return;
       case "BeginStmt":
         inBegin = true;
@@ -287,6 +274,8 @@ export function checkSymbols(root: StmtList, diags: DiagnosticList): SymbolTable
         inBegin = false;
         return;
       default:
+        mapStmtExprs(s, expr);
+        for (const b of childBlocks(s)) block(b);
         return;
     }
   };

@@ -5,6 +5,7 @@
 import type { BinaryExpr, BuiltinExpr, ConvExpr, Expr, IndexedExpr, MetricSymbol, Stmt, StmtList } from "./ast.js";
 import type { DiagnosticList } from "./diagnostics.js";
 import { type AnyType, Type, concrete, leastUpperBound, prune, typeName, unify } from "./types.js";
+import { childBlocks } from "./walk.js";
 
 const ARITHMETIC = new Set(["+", "-", "*", "/", "%", "**"]);
 const BITWISE = new Set(["&", "|", "^", "<<", ">>"]);
@@ -316,9 +317,7 @@ export function checkTypes(root: StmtList, diags: DiagnosticList, options: Check
     switch (s.kind) {
       case "CondStmt":
         if (s.cond !== null) s.cond = cond(s.cond);
-        block(s.truth);
-        if (s.else !== null) block(s.else);
-        return;
+        break;
       case "ExprStmt":
         if (s.expr.kind === "PatternExpr") {
           diags.add(s.expr.pos, "Statement with no effect, missing an assignment, `+' concatenation, or `{}' block?");
@@ -338,15 +337,6 @@ export function checkTypes(root: StmtList, diags: DiagnosticList, options: Check
         }
         return;
       }
-      case "DecoStmt":
-        if (s.expanded !== undefined) block(s.expanded);
-        return;
-      case "NextStmt":
-        if (s.block !== undefined) block(s.block);
-        return;
-      case "BeginStmt":
-        block(s.block);
-        return;
       case "VarDecl": {
         const b = s.buckets;
         if (s.metricKind === "histogram") {
@@ -364,8 +354,10 @@ export function checkTypes(root: StmtList, diags: DiagnosticList, options: Check
         return;
       }
       default:
-        return;
+        break;
     }
+    // Statements without nested blocks returned above; the rest go on into their blocks, after their own condition.
+    for (const b of childBlocks(s)) block(b);
   };
 
   const block = (list: StmtList): void => {

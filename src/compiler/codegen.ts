@@ -6,6 +6,7 @@
 import type { BuiltinExpr, CondStmt, Expr, MetricSymbol, PatternExpr, Stmt, StmtList } from "./ast.js";
 import type { SymbolTable } from "./check-symbols.js";
 import { Type, concrete } from "./types.js";
+import { childBlocks } from "./walk.js";
 
 /** How a value is held at run time, as in mtail's VM stack: it decides which conversions fail. */
 type Repr = "i64" | "int" | "f64" | "str" | "bool" | "none";
@@ -51,12 +52,7 @@ export function generate(root: StmtList, table: SymbolTable, literals: readonly 
     }
   };
   const hasOtherwise = (list: StmtList): boolean =>
-    list.body.some((st) =>
-      st.kind === "CondStmt" ? st.otherwise || hasOtherwise(st.truth) || (st.else !== null && hasOtherwise(st.else))
-      : st.kind === "DecoStmt" ? st.expanded !== undefined && hasOtherwise(st.expanded)
-      : st.kind === "NextStmt" ? st.block !== undefined && hasOtherwise(st.block)
-      : st.kind === "BeginStmt" ? hasOtherwise(st.block)
-      : false);
+    list.body.some((st) => (st.kind === "CondStmt" && st.otherwise) || childBlocks(st).some(hasOtherwise));
   const usesOtherwiseAnywhere = hasOtherwise(root);
 
   // ---- conversions between representations (mtail's PopInt / PopFloat / PopString) ----
@@ -442,10 +438,8 @@ export function generate(root: StmtList, table: SymbolTable, literals: readonly 
         emit("return;");
         return;
       case "DecoStmt":
-        if (s.expanded !== undefined) block(s.expanded);
-        return;
       case "NextStmt":
-        if (s.block !== undefined) block(s.block);
+        for (const b of childBlocks(s)) block(b);
         return;
       default:
         return;

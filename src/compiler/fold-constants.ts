@@ -4,6 +4,7 @@
 import type { BinaryExpr, Expr, FloatLit, IntLit, Pos, Stmt, StmtList } from "./ast.js";
 import type { DiagnosticList } from "./diagnostics.js";
 import { goFloatToInt64, goPow } from "./go-math.js";
+import { childBlocks, mapStmtExprs } from "./walk.js";
 
 function merge(a: Pos, b: Pos): Pos {
   return { line: a.line, col: a.col, endLine: b.endLine, endCol: b.endCol };
@@ -74,30 +75,8 @@ export function foldConstants(root: StmtList, diags: DiagnosticList): void {
     }
   };
   const stmt = (s: Stmt): void => {
-    switch (s.kind) {
-      case "CondStmt":
-        if (s.cond !== null) s.cond = expr(s.cond);
-        block(s.truth);
-        if (s.else !== null) block(s.else);
-        return;
-      case "ExprStmt":
-        s.expr = expr(s.expr);
-        return;
-      case "DelStmt":
-        s.target = expr(s.target);
-        return;
-      case "DecoStmt":
-        if (s.expanded !== undefined) block(s.expanded);
-        return;
-      case "NextStmt":
-        if (s.block !== undefined) block(s.block);
-        return;
-      case "BeginStmt":
-        block(s.block);
-        return;
-      default:
-        return;
-    }
+    mapStmtExprs(s, expr);
+    for (const b of childBlocks(s)) block(b);
   };
   const block = (list: StmtList): void => {
     for (const s of list.body) stmt(s);

@@ -1,7 +1,9 @@
 // Translates an RE2 pattern, as mtail programs write them (Go regexp/syntax, Perl flavour), into an equivalent
 // JavaScript RegExp source and flags, or rejects what has no equivalent with Go's wording and the offset.
-// Imports nothing: the compiler calls it once per pattern at load time, never per line.
+// Imports only the case-folding and RE2 class tables: the compiler calls it once per pattern at load time, never
+// per line.
 
+import { PERL_CLASSES, POSIX_CLASSES } from "./re2-classes.js";
 import { foldOrbit, foldRanges } from "./regex-fold.js";
 
 /** Successful translation: `new RegExp(source, flags)` matches what RE2 would match. */
@@ -128,29 +130,6 @@ const NAMED_CONTROLS: Record<number, string> = { 9: "\\t", 10: "\\n", 11: "\\v",
 const MAX_RUNE = 0x10ffff;
 const PUNCT_OUTSIDE_CLASS = new Set("^$\\.*+?()[]{}|/");
 const PUNCT_INSIDE_CLASS = new Set("\\]^-[");
-
-// Go's POSIX classes ([[:alpha:]]) and Perl classes (\d \s \w): all ASCII.
-const POSIX: Record<string, Range[]> = {
-  alnum: [[0x30, 0x39], [0x41, 0x5a], [0x61, 0x7a]],
-  alpha: [[0x41, 0x5a], [0x61, 0x7a]],
-  ascii: [[0x00, 0x7f]],
-  blank: [[0x09, 0x09], [0x20, 0x20]],
-  cntrl: [[0x00, 0x1f], [0x7f, 0x7f]],
-  digit: [[0x30, 0x39]],
-  graph: [[0x21, 0x7e]],
-  lower: [[0x61, 0x7a]],
-  print: [[0x20, 0x7e]],
-  punct: [[0x21, 0x2f], [0x3a, 0x40], [0x5b, 0x60], [0x7b, 0x7e]],
-  space: [[0x09, 0x0d], [0x20, 0x20]],
-  upper: [[0x41, 0x5a]],
-  word: [[0x30, 0x39], [0x41, 0x5a], [0x5f, 0x5f], [0x61, 0x7a]],
-  xdigit: [[0x30, 0x39], [0x41, 0x46], [0x61, 0x66]],
-};
-const PERL: Record<string, Range[]> = {
-  d: POSIX.digit!,
-  s: [[0x09, 0x0a], [0x0c, 0x0d], [0x20, 0x20]],
-  w: POSIX.word!,
-};
 
 // Unicode general categories Go knows; anything else after \p is tried as a script name.
 const CATEGORIES = new Set(
@@ -423,7 +402,7 @@ class Translator {
     const lower = ch.toLowerCase();
     if (lower === "d" || lower === "s" || lower === "w") {
       this.pos++;
-      return { ranges: PERL[lower]!.slice(), props: [], negated: ch !== lower };
+      return { ranges: PERL_CLASSES[lower]!.slice(), props: [], negated: ch !== lower };
     }
     if (ch === "p" || ch === "P") {
       this.pos++;
@@ -535,7 +514,7 @@ class Translator {
           let name = this.src.slice(this.pos + 2, end);
           const neg = name.startsWith("^");
           if (neg) name = name.slice(1);
-          const ranges = POSIX[name];
+          const ranges = POSIX_CLASSES[name];
           if (ranges === undefined) throw this.error("invalid character class range", itemStart, end + 2);
           this.pos = end + 2;
           this.addItem(set, ranges, neg, flags);

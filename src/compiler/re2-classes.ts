@@ -1,0 +1,27 @@
+// RE2's ASCII character classes as Go's regexp/syntax defines them: the POSIX classes ([[:alpha:]]) and the Perl
+// classes (\d \s \w). One table for the regex translator and for capture type inference; imports nothing.
+
+/** Inclusive code point ranges of each `[[:name:]]` class. Shared: callers copy before changing a range. */
+export const POSIX_CLASSES: Record<string, [number, number][]> = {
+  alnum: [[0x30, 0x39], [0x41, 0x5a], [0x61, 0x7a]],
+  alpha: [[0x41, 0x5a], [0x61, 0x7a]],
+  ascii: [[0x00, 0x7f]],
+  blank: [[0x09, 0x09], [0x20, 0x20]],
+  cntrl: [[0x00, 0x1f], [0x7f, 0x7f]],
+  digit: [[0x30, 0x39]],
+  graph: [[0x21, 0x7e]],
+  lower: [[0x61, 0x7a]],
+  print: [[0x20, 0x7e]],
+  punct: [[0x21, 0x2f], [0x3a, 0x40], [0x5b, 0x60], [0x7b, 0x7e]],
+  space: [[0x09, 0x0d], [0x20, 0x20]],
+  upper: [[0x41, 0x5a]],
+  word: [[0x30, 0x39], [0x41, 0x5a], [0x5f, 0x5f], [0x61, 0x7a]],
+  xdigit: [[0x30, 0x39], [0x41, 0x46], [0x61, 0x66]],
+};
+
+/** Inclusive code point ranges of `\d`, `\s` and `\w` (RE2's `\s` has no `\v`, unlike `[[:space:]]`). */
+export const PERL_CLASSES: Record<string, [number, number][]> = {
+  d: POSIX_CLASSES.digit!,
+  s: [[0x09, 0x0a], [0x0c, 0x0d], [0x20, 0x20]],
+  w: POSIX_CLASSES.word!,
+};
