@@ -20,20 +20,33 @@ function registerOwnMetrics(registry: Registry<RegistryContentType>, status: Sta
   const registers = [registry];
 
   // Counters are set from totals kept elsewhere: reset, then add the current total for each label set.
-  const perProgram = (name: string, help: string, pick: (p: ReturnType<StatusSource["programs"]>[number]) => number | undefined) =>
+  const labelledCounter = <Row>(
+    name: string,
+    help: string,
+    label: string,
+    rows: () => readonly Row[],
+    labelOf: (row: Row) => string,
+    pick: (row: Row) => number | undefined,
+  ) =>
     new Counter({
       name,
       help,
-      labelNames: ["prog"],
+      labelNames: [label],
       registers,
       collect() {
         this.reset();
-        for (const p of status.programs()) {
-          const v = pick(p);
-          if (v !== undefined) this.inc({ prog: p.name }, v);
+        for (const row of rows()) {
+          const v = pick(row);
+          if (v !== undefined) this.inc({ [label]: labelOf(row) }, v);
         }
       },
     });
+  type ProgramRow = ReturnType<StatusSource["programs"]>[number];
+  type FileRow = ReturnType<StatusSource["files"]>[number];
+  const perProgram = (name: string, help: string, pick: (p: ProgramRow) => number | undefined) =>
+    labelledCounter(name, help, "prog", () => status.programs(), (p) => p.name, pick);
+  const perFile = (name: string, help: string, pick: (f: FileRow) => number) =>
+    labelledCounter(name, help, "logfile", () => status.files(), (f) => f.path, pick);
   perProgram("logtally_lines_total", "Log lines processed by each program.", (p) => p.lines);
   perProgram("logtally_runtime_errors_total", "Runtime errors of each program (the line is abandoned for that program).", (p) => p.runtimeErrors);
   perProgram("logtally_program_loads_total", "Successful loads and reloads of each program.", (p) => p.loads);
@@ -58,17 +71,6 @@ function registerOwnMetrics(registry: Registry<RegistryContentType>, status: Sta
     },
   });
 
-  const perFile = (name: string, help: string, pick: (f: ReturnType<StatusSource["files"]>[number]) => number) =>
-    new Counter({
-      name,
-      help,
-      labelNames: ["logfile"],
-      registers,
-      collect() {
-        this.reset();
-        for (const f of status.files()) this.inc({ logfile: f.path }, pick(f));
-      },
-    });
   perFile("logtally_log_lines_total", "Lines read from each log file.", (f) => f.lines);
   perFile("logtally_log_bytes_total", "Bytes read from each log file.", (f) => f.bytes);
   perFile("logtally_log_rotations_total", "Rotations seen for each log file.", (f) => f.rotations);
