@@ -122,22 +122,25 @@ export function generate(root: StmtList, table: SymbolTable, literals: readonly 
 
   // `ts` is the time strptime()/settime() set for this line; NaN means "not set" (so a parsed 1970-01-01T00:00:00Z,
   // 0 ms, is a real time, as in mtail, whose unset time is Go's zero Time). `ts === ts` is the cheapest not-NaN test.
-  const TIME = "(ts === ts ? ts : now !== 0 ? now : (now = Date.now()))";
+  const TIME = "(ts === ts ? ts : H.now())";
 
-  /** Code for the datum an lvalue or rvalue names, resolving label values as mtail does. */
-  const datum = (e: Expr): string => {
+  /**
+   * The series an lvalue or rvalue names: `m` is the metric's constant, `id` the code that finds (or creates)
+   * the series and yields its id, resolving label values as mtail does.
+   */
+  const datum = (e: Expr): { m: string; id: string } => {
     if (e.kind === "IdTerm") {
-      const m = e.symbol as MetricSymbol;
-      return `m${m.index}.get0()`;
+      const m = `m${(e.symbol as MetricSymbol).index}`;
+      return { m, id: `${m}.id0()` };
     }
     if (e.kind !== "IndexedExpr") throw new Error("internal: not a metric");
-    const m = e.id.symbol as MetricSymbol;
+    const m = `m${(e.id.symbol as MetricSymbol).index}`;
     const keys = e.index.map((k) => labelValue(k));
-    if (keys.length === 1) return `m${m.index}.get1(${keys[0]})`;
-    if (keys.length === 2) return `m${m.index}.get2(${keys[0]}, ${keys[1]})`;
+    if (keys.length === 1) return { m, id: `${m}.id1(${keys[0]})` };
+    if (keys.length === 2) return { m, id: `${m}.id2(${keys[0]}, ${keys[1]})` };
     const k = keyArrays.length;
     keyArrays.push(keys.length);
-    return `(${keys.map((c, i) => `k${k}[${i}] = ${c}`).join(", ")}, m${m.index}.getN(k${k}))`;
+    return { m, id: `(${keys.map((c, i) => `k${k}[${i}] = ${c}`).join(", ")}, ${m}.idN(k${k}))` };
   };
 
   /** Label values are strings: numbers convert as mtail's I2s (%d) and F2s (%g). */
@@ -272,8 +275,9 @@ export function generate(root: StmtList, table: SymbolTable, literals: readonly 
       }
       case "IdTerm":
       case "IndexedExpr": {
-        const m = metricOf(e);
-        return [`${datum(e)}.value`, reprOfType(metricType(m))];
+        const t = reprOfType(metricType(metricOf(e)));
+        const d = datum(e);
+        return [t === "str" ? `${d.m}.str(${d.id})` : `${d.m}.num(${d.id})`, t];
       }
       case "ConvExpr": {
         const [code, r] = value(e.expr);
@@ -284,8 +288,10 @@ export function generate(root: StmtList, table: SymbolTable, literals: readonly 
       case "UnaryExpr": {
         switch (e.op) {
           case "++":
-          case "--":
-            return [`H.incGet(${datum(e.expr)}, ${e.op === "++" ? 1 : -1}, ${TIME})`, "i64"];
+          case "--": {
+            const d = datum(e.expr);
+            return [`${d.m}.incGet(${d.id}, ${e.op === "++" ? 1 : -1}, ${TIME})`, "i64"];
+          }
           case "~": {
             const [code, r] = value(e.expr);
             return [`(-(${toInt(code, r)}) - 1)`, "i64"];
@@ -377,11 +383,11 @@ export function generate(root: StmtList, table: SymbolTable, literals: readonly 
     const [code, r] = value(e.rhs);
     if (e.op === "=") {
       const v = t === Type.Float ? toFloat(code, r) : t === Type.String ? toStr(code, r) : toInt(code, r);
-      return `${d}.set(${v}, ${TIME})`;
+      return t === Type.String ? `${d.m}.setStr(${d.id}, ${v}, ${TIME})` : `${d.m}.set(${d.id}, ${v}, ${TIME})`;
     }
-    if (t === Type.String) return `H.catAssign(${d}, ${toStr(code, r)}, ${TIME})`;
+    if (t === Type.String) return `H.catAssign(${d.m}, ${d.id}, ${toStr(code, r)}, ${TIME})`;
     const v = t === Type.Float ? toFloat(code, r) : toInt(code, r);
-    return `${d}.add(${v}, ${TIME})`;
+    return `${d.m}.add(${d.id}, ${v}, ${TIME})`;
   };
 
   // ---- statements ----
@@ -418,7 +424,8 @@ export function generate(root: StmtList, table: SymbolTable, literals: readonly 
       case "ExprStmt": {
         const e = s.expr;
         if (e.kind === "UnaryExpr" && (e.op === "++" || e.op === "--")) {
-          emit(`${datum(e.expr)}.add(${e.op === "++" ? 1 : -1}, ${TIME});`);
+          const d = datum(e.expr);
+          emit(`${d.m}.add(${d.id}, ${e.op === "++" ? 1 : -1}, ${TIME});`);
           return;
         }
         const [code] = value(e);
@@ -461,7 +468,7 @@ export function generate(root: StmtList, table: SymbolTable, literals: readonly 
   const beginBody = lines.splice(0);
 
   const regexVars = table.patterns.map((p) => `r${p.index} = null`);
-  const locals = ["ts = NaN", "now = 0", "matched = false", ...regexVars];
+  const locals = ["ts = NaN", "matched = false", ...regexVars];
   if (!usesOtherwiseAnywhere) locals.splice(locals.indexOf("matched = false"), 1);
   // Everything fixed at load time is bound once to a constant the line function closes over.
   const constants = [

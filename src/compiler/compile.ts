@@ -54,28 +54,35 @@ export interface ProgramHelpers {
   ipow(a: number, b: number): number;
   /** Go's math.Pow (last-bit identical results). */
   fpow(a: number, b: number): number;
-  incGet(d: DatumHandle, by: number, tMs: number): number;
-  catAssign(d: DatumHandle, s: string, tMs: number): void;
+  /** `s += t` on a string metric. */
+  catAssign(m: MetricHandle, id: number, s: string, tMs: number): void;
   del(m: MetricHandle, keys: string[]): void;
   expire(m: MetricHandle, keys: string[], ttlMs: number, tMs: number): void;
+  /**
+   * The time of an update when the program set none: the wall clock read once per run of synchronous work (a
+   * chunk of lines), not once per line (see runtime/clock.ts).
+   */
+  now(): number;
 }
 
-/** The parts of a store datum the generated code touches. */
-export interface DatumHandle {
-  value: number | string;
-  set(v: number | string, tMs: number): void;
-  add(v: number, tMs: number): void;
-}
-
-/** The parts of a store metric the generated code touches. */
+/**
+ * The parts of a store metric the generated code touches: series are found by label values and then updated by
+ * id (see metrics/metric.ts), so an update allocates nothing.
+ */
 export interface MetricHandle {
-  get0(): DatumHandle;
-  get1(a: string): DatumHandle;
-  get2(a: string, b: string): DatumHandle;
-  getN(values: readonly string[]): DatumHandle;
-  find(values: readonly string[]): DatumHandle | undefined;
+  id0(): number;
+  id1(a: string): number;
+  id2(a: string, b: string): number;
+  idN(values: readonly string[]): number;
+  findId(values: readonly string[]): number;
+  add(id: number, v: number, tMs: number): void;
+  set(id: number, v: number, tMs: number): void;
+  setStr(id: number, s: string, tMs: number): void;
+  incGet(id: number, by: number, tMs: number): number;
+  num(id: number): number;
+  str(id: number): string;
   deleteN(values: readonly string[]): void;
-  expire(d: never, ttlMs: number, nowMs?: number): void;
+  expire(id: number, ttlMs: number): void;
 }
 
 /** A program's per-line function and its begin block, bound to metrics and helpers. */

@@ -1,7 +1,6 @@
 // The store in mtail's JSON shape (`--one_shot_format=json` and /json): an object from metric name to the
 // metrics of that name, indented and escaped exactly as Go's json.MarshalIndent writes it, times in ns.
 
-import type { Datum } from "../metrics/datum.js";
 import type { Metric } from "../metrics/metric.js";
 import type { Store } from "../metrics/store.js";
 import { Kind, ValueType } from "../metrics/types.js";
@@ -43,7 +42,7 @@ function metricNode(m: Metric): Node {
   if (m.keys.length > 0) f.push(["Keys", m.keys.map(str)]);
   if (m.size > 0) {
     const lvs: Node[] = [];
-    for (const d of m.datums()) lvs.push(labelValueNode(m, d));
+    for (const id of m.ids()) lvs.push(labelValueNode(m, id));
     f.push(["LabelValues", lvs]);
   }
   f.push(["Source", str(m.source)]);
@@ -60,38 +59,39 @@ function metricNode(m: Metric): Node {
   return { fields: f };
 }
 
-function labelValueNode(m: Metric, d: Datum): Node {
+function labelValueNode(m: Metric, id: number): Node {
   const f: Array<[string, Node]> = [];
-  if (d.labels.length > 0) f.push(["Labels", d.labels.map(str)]);
-  f.push(["Value", valueNode(m, d)]);
-  if (d.ttlMs > 0) f.push(["Expiry", raw(msToNs(d.ttlMs))]);
+  if (m.keys.length > 0) f.push(["Labels", m.labels(id).map(str)]);
+  f.push(["Value", valueNode(m, id)]);
+  if (m.ttl(id) > 0) f.push(["Expiry", raw(msToNs(m.ttl(id)))]);
   return { fields: f };
 }
 
-function valueNode(m: Metric, d: Datum): Node {
-  const time = raw(msToNs(d.timeMs));
+function valueNode(m: Metric, id: number): Node {
+  const time = raw(msToNs(m.time(id)));
   if (m.kind === Kind.Histogram && m.layout !== null) {
     // A Go map: keys sorted as strings ("+Inf" < "1" < "10" < "2.5"), counts per bucket (not cumulative).
     const buckets: Array<[string, Node]> = [];
     const uppers = m.layout.uppers;
     for (let i = 0; i <= uppers.length; i++) {
       const key = i < uppers.length ? formatGoFloat(uppers[i]!) : "+Inf";
-      buckets.push([key, raw(formatGoInt(d.counts[i] ?? 0))]);
+      buckets.push([key, raw(formatGoInt(m.bucket(id, i)))]);
     }
     buckets.sort((a, b) => compareGoStrings(a[0], b[0]));
     return {
       fields: [
         ["Buckets", { fields: buckets }],
-        ["Count", raw(formatGoInt(d.count))],
-        ["Sum", raw(formatGoJsonFloat(d.sum))],
+        ["Count", raw(formatGoInt(m.histCount(id)))],
+        ["Sum", raw(formatGoJsonFloat(m.histSum(id)))],
         ["Time", time],
       ],
     };
   }
+  const v = m.value(id);
   let value: Node;
-  if (typeof d.value === "string") value = str(d.value);
-  else if (m.type === ValueType.Int && Number.isInteger(d.value)) value = raw(formatGoInt(d.value));
-  else value = raw(formatGoJsonFloat(d.value));
+  if (typeof v === "string") value = str(v);
+  else if (m.type === ValueType.Int && Number.isInteger(v)) value = raw(formatGoInt(v));
+  else value = raw(formatGoJsonFloat(v));
   return { fields: [["Value", value], ["Time", time]] };
 }
 

@@ -1,11 +1,11 @@
 // Turns the store into Prometheus metric families exactly as mtail 3.0.0~rc50 exposes them: which metrics are
 // exported, their names, labels, HELP, TYPE, sample order and values. Pure: reads the store, knows no format.
 
-import type { Datum } from "../metrics/datum.js";
 import type { Metric } from "../metrics/metric.js";
 import type { Store } from "../metrics/store.js";
 import { Kind, ValueType } from "../metrics/types.js";
 import { compareGoStrings, formatGoFloat } from "./go-format.js";
+import { orderByKey } from "./series-sort.js";
 
 /** What the Prometheus exposition of the store includes. */
 export interface PrometheusOptions {
@@ -60,9 +60,9 @@ export interface FamilyPlan {
   readonly sources: readonly FamilySource[];
 }
 
-/** One series of a family in output order. */
+/** One series of a family in output order: a series id of `source.metric`. */
 export interface SortedSeries {
-  readonly datum: Datum;
+  readonly id: number;
   readonly source: FamilySource;
 }
 
@@ -133,43 +133,21 @@ export function planFamilies(
   return { families: out, skipped };
 }
 
-/** The value of output label j of a series. */
-export function labelValue(src: FamilySource, d: Datum, j: number): string {
+/** The value of output label j of series `id`. */
+export function labelValue(src: FamilySource, id: number, j: number): string {
   const i = src.pick[j]!;
-  return i < 0 ? src.metric.program : (d.labels[i] ?? "");
+  return i < 0 ? src.metric.program : src.metric.label(id, i);
 }
 
 /** Values that break the flat-key order: "\0" (the separator) and UTF-16 units at or above 0xD800. */
 const UNSAFE_FOR_FLAT_KEY = /[\u0000\ud800-\uffff]/;
 
-/** A series with its sort key: the flat key, and its first 8 UTF-16 units packed into two small integers. */
-class KeyedSeries implements SortedSeries {
-  /** Units 0-3 and 4-7 of the key, 7 bits each (see packKey). */
-  readonly hi: number;
-  readonly lo: number;
-  constructor(
-    readonly key: string,
-    readonly datum: Datum,
-    readonly source: FamilySource,
-  ) {
-    let hi = 0;
-    let lo = 0;
-    let stop = false;
-    for (let i = 0; i < 8; i++) {
-      let c = 0;
-      if (!stop && i < key.length) {
-        c = key.charCodeAt(i);
-        if (c >= 127) {
-          c = 127;
-          stop = true;
-        }
-      }
-      if (i < 4) hi = hi * 128 + c;
-      else lo = lo * 128 + c;
-    }
-    this.hi = hi;
-    this.lo = lo;
-  }
+/** A family's series in output order, as parallel arrays (no object per series). */
+export interface SeriesOrder {
+  /** Series ids, each of the metric of its source. */
+  readonly ids: Int32Array;
+  /** For each series, the index of its source in the plan's `sources`. */
+  readonly sources: Int32Array;
 }
 
 /**
@@ -177,92 +155,104 @@ class KeyedSeries implements SortedSeries {
  * first, then by update time; throws ExpositionError when two series have the same labels (mtail's registry
  * refuses such a scrape).
  *
- * Each series gets one flat key (its values joined by "\0"; just the value when there is one), so the sort
- * compares two strings instead of walking label arrays: the findings of issue 4 measured sorting 200k series
- * through label pair arrays at ~1 s (memory-latency bound) and 200k flat strings at 58 ms. JavaScript's `<`
- * equals Go's byte order for strings without units >= 0xD800; when a value has one (or a "\0"), the family
- * falls back to compareGoStrings value by value. The prog value is left out of the key when the family has one
- * source, since it is then the same for every series.
- *
- * The comparison first looks at the key's first 8 units packed 7 bits each into two small integers held in the
- * row (a unit >= 127 packs as 127 and zeroes the rest; a shorter key pads with 0): where the packed numbers
- * differ, so do the strings, in the same order; where they tie, the strings decide. That spares most
- * comparisons a load of two strings scattered over the heap: sorting the 200k rows of bench high-cardinality
- * took 150-190 ms of CPU with string keys alone, 60-90 ms with the packed prefix.
+ * Each series gets one flat key (its values joined by "\0"; just the value when there is one, with no copy), so
+ * the order is one of strings, which series-sort.ts sorts by radix: the findings of issue 4 measured sorting 200k
+ * series through label pair arrays at ~1 s (memory-latency bound), by a comparator on flat strings at 150-300 ms,
+ * and by radix at 30-60 ms. JavaScript's `<` equals Go's byte order for strings without units >= 0xD800; when a
+ * value has one (or a "\0"), the family falls back to compareGoStrings value by value. The prog value is left out
+ * of the key when the family has one source, since it is then the same for every series.
  */
-export function sortSeries(plan: FamilyPlan): SortedSeries[] {
+export function sortSeries(plan: FamilyPlan): SeriesOrder {
   const single = plan.sources.length === 1;
   const counts = new Set(plan.sources.map((s) => s.labelNames.length));
   const mixed = counts.size > 1;
   let flat = true;
-  const rows: KeyedSeries[] = [];
-  for (const source of plan.sources) {
+  let total = 0;
+  for (const source of plan.sources) total += source.metric.size;
+  const keys: string[] = new Array<string>(total);
+  const ids = new Int32Array(total);
+  const srcs = new Int32Array(total);
+  let row = 0;
+  plan.sources.forEach((source, k) => {
     const m = source.metric;
     const pick = source.pick;
     const n = pick.length;
     // A prefix with the label count puts fewer labels first when the family mixes counts.
     const prefix = mixed ? String.fromCharCode(n) : "";
     if (UNSAFE_FOR_FLAT_KEY.test(m.program)) flat = false;
-    for (const datum of m.datums()) {
-      const labels = datum.labels;
+    for (const id of m.ids()) {
       let key = prefix;
       let first = true;
       for (let j = 0; j < n; j++) {
         const i = pick[j]!;
         if (i < 0 && single) continue;
-        const v = i < 0 ? m.program : (labels[i] ?? "");
+        const v = i < 0 ? m.program : m.label(id, i);
         if (i >= 0 && flat && UNSAFE_FOR_FLAT_KEY.test(v)) flat = false;
         key = first ? key + v : key + "\u0000" + v;
         first = false;
       }
-      rows.push(new KeyedSeries(key, datum, source));
+      keys[row] = key;
+      ids[row] = id;
+      srcs[row] = k;
+      row++;
     }
+  });
+  const sources = plan.sources;
+  const timeOf = (r: number): number => sources[srcs[r]!]!.metric.time(ids[r]!);
+  let order: Int32Array;
+  if (flat) {
+    order = orderByKey(keys, (a, b) => timeOf(a) - timeOf(b));
+  } else {
+    const valueOf = (r: number, j: number): string => labelValue(sources[srcs[r]!]!, ids[r]!, j);
+    order = new Int32Array(total);
+    for (let r = 0; r < total; r++) order[r] = r;
+    order.sort((a, b) => {
+      const na = sources[srcs[a]!]!.pick.length;
+      const nb = sources[srcs[b]!]!.pick.length;
+      if (na !== nb) return na - nb;
+      for (let j = 0; j < na; j++) {
+        const c = compareGoStrings(valueOf(a, j), valueOf(b, j));
+        if (c !== 0) return c;
+      }
+      return timeOf(a) - timeOf(b);
+    });
   }
-  rows.sort(flat ? compareFlat : compareSlow);
-  checkDuplicates(plan.name, rows, flat);
-  return rows;
+  const out: SeriesOrder = { ids: new Int32Array(total), sources: new Int32Array(total) };
+  for (let i = 0; i < total; i++) {
+    out.ids[i] = ids[order[i]!]!;
+    out.sources[i] = srcs[order[i]!]!;
+  }
+  checkDuplicates(plan, out, flat ? (i: number) => keys[order[i]!]! : null);
+  return out;
 }
 
-function compareFlat(a: KeyedSeries, b: KeyedSeries): number {
-  if (a.hi !== b.hi) return a.hi - b.hi;
-  if (a.lo !== b.lo) return a.lo - b.lo;
-  const x = a.key;
-  const y = b.key;
-  if (x !== y) return x < y ? -1 : 1;
-  return a.datum.timeMs - b.datum.timeMs;
-}
-
-function compareSlow(a: KeyedSeries, b: KeyedSeries): number {
-  const na = a.source.pick.length;
-  const nb = b.source.pick.length;
-  if (na !== nb) return na - nb;
-  for (let j = 0; j < na; j++) {
-    const c = compareGoStrings(labelValue(a.source, a.datum, j), labelValue(b.source, b.datum, j));
-    if (c !== 0) return c;
-  }
-  return a.datum.timeMs - b.datum.timeMs;
+/** The series of `order` as objects: for code that is not per scrape of a large store (JSON view, tests). */
+export function seriesList(plan: FamilyPlan, order: SeriesOrder): SortedSeries[] {
+  return Array.from(order.ids, (id, i) => ({ id, source: plan.sources[order.sources[i]!]! }));
 }
 
 function sameLabels(a: SortedSeries, b: SortedSeries): boolean {
   const n = a.source.pick.length;
   if (n !== b.source.pick.length) return false;
   // Values first: in sorted order, neighbours usually differ in their first value.
-  for (let j = 0; j < n; j++) if (labelValue(a.source, a.datum, j) !== labelValue(b.source, b.datum, j)) return false;
+  for (let j = 0; j < n; j++) if (labelValue(a.source, a.id, j) !== labelValue(b.source, b.id, j)) return false;
   if (a.source === b.source) return true;
   for (let j = 0; j < n; j++) if (a.source.labelNames[j] !== b.source.labelNames[j]) return false;
   return true;
 }
 
-function checkDuplicates(name: string, rows: readonly KeyedSeries[], flat: boolean): void {
-  for (let i = 1; i < rows.length; i++) {
-    const a = rows[i - 1]!;
-    const b = rows[i]!;
+/** Neighbours with the same labels are an error; `keyAt` (flat keys by position) skips most comparisons. */
+function checkDuplicates(plan: FamilyPlan, order: SeriesOrder, keyAt: ((i: number) => string) | null): void {
+  const at = (i: number): SortedSeries => ({ id: order.ids[i]!, source: plan.sources[order.sources[i]!]! });
+  for (let i = 1; i < order.ids.length; i++) {
     // With flat keys, different keys mean different values: no need to look further.
-    if (flat && a.key !== b.key) continue;
+    if (keyAt !== null && keyAt(i - 1) !== keyAt(i)) continue;
+    const a = at(i - 1);
+    const b = at(i);
     if (sameLabels(a, b)) {
-      const set = b.source.labelNames.map((k, j) => `${k}="${labelValue(b.source, b.datum, j)}"`).join(",");
+      const set = b.source.labelNames.map((k, j) => `${k}="${labelValue(b.source, b.id, j)}"`).join(",");
       throw new ExpositionError(
-        `Metric "${name}" has the series {${set}} twice, from ${a.source.metric.program} and ` +
+        `Metric "${plan.name}" has the series {${set}} twice, from ${a.source.metric.program} and ` +
           `${b.source.metric.program}; keep the prog label (--emit_prog_label) or rename one of them.`,
       );
     }
@@ -280,7 +270,7 @@ export function collectFamilies(store: Store, opts: PrometheusOptions = {}): Col
   const out: Family[] = [];
   for (const plan of plans) {
     const samples: Sample[] = [];
-    for (const s of sortSeries(plan)) pushSamples(samples, plan.name, plan.type, s, emitTs);
+    for (const s of seriesList(plan, sortSeries(plan))) pushSamples(samples, plan.name, plan.type, s, emitTs);
     out.push({ name: plan.name, help: plan.help, type: plan.type, samples });
   }
   return { families: out, skipped };
@@ -303,19 +293,18 @@ function checkNames(name: string, labelNames: readonly string[]): string | null 
   return null;
 }
 
-/** A datum's sample value: mtail exports int and float datums as float64 and anything else (a string) as 0. */
-export function numberOf(m: Metric, d: Datum): number {
-  if (m.type === ValueType.String || typeof d.value !== "number") return 0;
-  return d.value;
+/** A series' sample value: mtail exports int and float values as float64 and anything else (a string) as 0. */
+export function numberOf(m: Metric, id: number): number {
+  return m.type === ValueType.String ? 0 : m.num(id);
 }
 
 function pushSamples(out: Sample[], name: string, type: Family["type"], s: SortedSeries, emitTs: boolean): void {
-  const { datum: d, source } = s;
+  const { id, source } = s;
   const m = source.metric;
-  const labels = source.labelNames.map((k, j) => [k, labelValue(source, d, j)] as const);
-  const ts = emitTs ? Math.floor(d.timeMs) : undefined;
+  const labels = source.labelNames.map((k, j) => [k, labelValue(source, id, j)] as const);
+  const ts = emitTs ? Math.floor(m.time(id)) : undefined;
   if (type !== "histogram") {
-    out.push({ name, labels, value: numberOf(m, d), timestampMs: ts });
+    out.push({ name, labels, value: numberOf(m, id), timestampMs: ts });
     return;
   }
   // Cumulative buckets; +Inf is the total of all buckets (which can be below _count: mtail counts an
@@ -323,12 +312,12 @@ function pushSamples(out: Sample[], name: string, type: Family["type"], s: Sorte
   const uppers = m.layout?.uppers ?? [];
   let cum = 0;
   for (let i = 0; i <= uppers.length; i++) {
-    cum += d.counts[i] ?? 0;
+    cum += m.bucket(id, i);
     const le = i < uppers.length ? uppers[i]! : Infinity;
     out.push({ name: name + "_bucket", labels: [...labels, ["le", formatPromValue(le)]], value: cum, timestampMs: ts });
   }
-  out.push({ name: name + "_sum", labels, value: d.sum, timestampMs: ts });
-  out.push({ name: name + "_count", labels, value: d.count, timestampMs: ts });
+  out.push({ name: name + "_sum", labels, value: m.histSum(id), timestampMs: ts });
+  out.push({ name: name + "_count", labels, value: m.histCount(id), timestampMs: ts });
 }
 
 /** Formats a Prometheus sample value as Go's text encoder does (0 is special-cased, so -0 prints as "0"). */

@@ -10,7 +10,7 @@ import {
   type FamilyPlan,
   type FamilySource,
   type PrometheusOptions,
-  type SortedSeries,
+  type SeriesOrder,
 } from "./prometheus-families.js";
 
 // The one-shot imports this module, not prometheus.ts, so it does not load prom-client (+12.5 MB RSS and
@@ -41,7 +41,7 @@ const CHUNK_CHARS = 64 * 1024;
 export class StoreExposition {
   /** Metrics left out (invalid names) and why, for a rate-limited warning. */
   readonly skipped: readonly string[];
-  private readonly families: ReadonlyArray<{ plan: FamilyPlan; series: SortedSeries[] }>;
+  private readonly families: ReadonlyArray<{ plan: FamilyPlan; series: SeriesOrder }>;
   private readonly emitTs: boolean;
 
   constructor(store: Store, opts: PrometheusOptions = {}) {
@@ -58,11 +58,19 @@ export class StoreExposition {
 
   /**
    * The text in flat chunks of about 64 KB, each ending at a line end (every line ends in "\n"); OpenMetrics'
-   * closing `# EOF` is the caller's. A generator, so a writer can wait for a stream to drain between chunks.
+   * closing `# EOF` is the caller's. A generator, so a writer can wait for a stream to drain between chunks; the
+   * lines of a chunk are written by a plain loop (writeSeries), which V8 optimises better than a generator body.
    */
   *chunks(format: TextFormat = "prometheus"): Generator<string, void, undefined> {
     const out = new ChunkWriter();
-    for (const f of this.families) yield* writeFamily(out, f.plan, f.series, format, this.emitTs);
+    for (const f of this.families) {
+      writeHeader(out, f.plan, format);
+      const printer = new SeriesPrinter(f.plan, format, this.emitTs);
+      for (let i = 0; i < f.series.ids.length; ) {
+        i = printer.write(out, f.series, i);
+        if (out.full) yield out.take();
+      }
+    }
     if (out.chars > 0) yield out.take();
   }
 
@@ -77,35 +85,38 @@ export class StoreExposition {
   }
 }
 
-/** Collects pieces; take() joins them: join() yields a flat string, where `+=` would build a rope per chunk. */
+/**
+ * Collects whole lines into one string: V8 keeps `+=` as a rope and flattens it once when the chunk is written or
+ * joined. Building a 200k-line exposition this way took ~20 ms in a micro-benchmark against ~40 ms for an array
+ * of pieces joined per chunk.
+ */
 class ChunkWriter {
-  private pieces: string[] = [];
+  private text = "";
   chars = 0;
 
-  push(s: string): void {
-    this.pieces.push(s);
+  /** Appends text ending in "\n". */
+  line(s: string): void {
+    this.text += s;
     this.chars += s.length;
   }
 
-  /** Ends a line; true when the chunk is full (callers take it between lines, so chunks end at line ends). */
-  endLine(): boolean {
-    this.pieces.push("\n");
-    return ++this.chars >= CHUNK_CHARS;
+  get full(): boolean {
+    return this.chars >= CHUNK_CHARS;
   }
 
   take(): string {
-    const chunk = this.pieces.join("");
-    this.pieces = [];
+    const chunk = this.text;
+    this.text = "";
     this.chars = 0;
     return chunk;
   }
 }
 
-/** How one source's label set prints: constant text between the values, prog already filled in. */
+/** How one source's series print: the text before, between and after the label values, prog filled in. */
 interface LabelTemplate {
   /** consts[0] v0 consts[1] v1 ... consts[k]: k = picks.length. Empty when the source has no labels. */
   readonly consts: readonly string[];
-  /** For each value slot, its index in datum.labels. */
+  /** For each value slot, its index in the metric's keys. */
   readonly picks: readonly number[];
 }
 
@@ -128,13 +139,7 @@ function labelTemplate(src: FamilySource): LabelTemplate {
   return { consts, picks };
 }
 
-function* writeFamily(
-  out: ChunkWriter,
-  plan: FamilyPlan,
-  series: readonly SortedSeries[],
-  format: TextFormat,
-  emitTs: boolean,
-): Generator<string, void, undefined> {
+function writeHeader(out: ChunkWriter, plan: FamilyPlan, format: TextFormat): void {
   const open = format === "openmetrics";
   const name = plan.name;
   // As prom-client renders them (see StoreRegistry): in OpenMetrics, a counter named `x_total` is family `x`
@@ -147,61 +152,93 @@ function* writeFamily(
   }
   let help = escapeHelp(plan.help);
   if (open) help = help.replace(/"/g, '\\"');
-  out.push("# HELP " + family + " " + help);
-  out.endLine();
-  out.push("# TYPE " + family + " " + type);
-  out.endLine();
-
-  const templates = new Map<FamilySource, LabelTemplate>();
-  for (const src of plan.sources) templates.set(src, labelTemplate(src));
-  const histogram = plan.type === "histogram";
-  const les = histogram ? bucketLabels(plan) : null;
-  for (const { datum: d, source } of series) {
-    const t = templates.get(source)!;
-    // Label values escaped once per series; a histogram prints them 2 + buckets times.
-    let labels = t.consts[0]!;
-    for (let k = 0; k < t.picks.length; k++) labels += escapeLabelValue(d.labels[t.picks[k]!] ?? "") + t.consts[k + 1]!;
-    const ts = emitTs ? " " + (open ? String(Math.floor(d.timeMs) / 1000) : String(Math.floor(d.timeMs))) : "";
-    if (!histogram) {
-      if (writeSample(out, name, labels, formatPromValue(numberOf(source.metric, d)), ts)) yield out.take();
-      continue;
-    }
-    // Cumulative buckets; +Inf is the total of all buckets (which can be below _count: mtail counts an
-    // observation at or below the lowest edge, or NaN, in no bucket).
-    const le = les!.get(source)!;
-    const bucketPrefix = labels === "" ? "" : labels + ",";
-    let cum = 0;
-    for (let i = 0; i < le.length; i++) {
-      cum += d.counts[i] ?? 0;
-      writeSample(out, name + "_bucket", bucketPrefix + le[i]!, formatPromValue(cum), ts);
-    }
-    writeSample(out, name + "_sum", labels, formatPromValue(d.sum), ts);
-    if (writeSample(out, name + "_count", labels, formatPromValue(d.count), ts)) yield out.take();
-  }
+  out.line("# HELP " + family + " " + help + "\n# TYPE " + family + " " + type + "\n");
 }
 
-/** Pushes one sample line; true when the chunk is full. */
-function writeSample(out: ChunkWriter, name: string, labels: string, value: string, ts: string): boolean {
-  if (labels === "") out.push(name + " ");
-  else {
-    out.push(name);
-    out.push("{");
-    out.push(labels);
-    out.push("} ");
+/** Prints the series of one family, per source templates made once. */
+class SeriesPrinter {
+  private readonly name: string;
+  private readonly open: boolean;
+  private readonly emitTs: boolean;
+  private readonly histogram: boolean;
+  private readonly templates: LabelTemplate[];
+  /** Per source: `name{` and the text before the first value, and the text after the last value with `} `. */
+  private readonly heads: string[];
+  private readonly tails: string[];
+  private readonly les: string[][];
+
+  constructor(private readonly plan: FamilyPlan, format: TextFormat, emitTs: boolean) {
+    this.name = plan.name;
+    this.open = format === "openmetrics";
+    this.emitTs = emitTs;
+    this.histogram = plan.type === "histogram";
+    this.templates = plan.sources.map(labelTemplate);
+    // Without label values to insert, the head is the whole text before the value.
+    this.heads = this.templates.map((t) =>
+      t.picks.length > 0 ? plan.name + "{" + t.consts[0]! : t.consts[0] === "" ? plan.name + " " : plan.name + "{" + t.consts[0]! + "} ",
+    );
+    this.tails = this.templates.map((t) => t.consts[t.consts.length - 1]! + "} ");
+    this.les = this.histogram ? bucketLabels(plan) : [];
   }
-  out.push(value);
-  if (ts !== "") out.push(ts);
-  return out.endLine();
+
+  /** Writes series i, i+1, ... of `order` until the chunk is full or the family ends; returns the next index. */
+  write(out: ChunkWriter, order: SeriesOrder, i: number): number {
+    const ids = order.ids;
+    const srcs = order.sources;
+    const n = ids.length;
+    for (; i < n && !out.full; i++) {
+      const k = srcs[i]!;
+      const id = ids[i]!;
+      const m = this.plan.sources[k]!.metric;
+      const ts = this.emitTs ? " " + (this.open ? String(Math.floor(m.time(id)) / 1000) : String(Math.floor(m.time(id)))) : "";
+      if (this.histogram) {
+        this.writeHistogram(out, k, id, ts);
+        continue;
+      }
+      const t = this.templates[k]!;
+      const picks = t.picks;
+      let line = this.heads[k]!;
+      if (picks.length === 1) {
+        line += escapeLabelValue(m.label(id, picks[0]!)) + this.tails[k]!;
+      } else if (picks.length > 1) {
+        for (let p = 0; p < picks.length; p++) {
+          line += escapeLabelValue(m.label(id, picks[p]!)) + (p + 1 < picks.length ? t.consts[p + 1]! : this.tails[k]!);
+        }
+      }
+      out.line(line + formatPromValue(numberOf(m, id)) + ts + "\n");
+    }
+    return i;
+  }
+
+  /** Cumulative buckets; +Inf is the total of all buckets (which can be below _count: mtail counts an observation
+   * at or below the lowest edge, or NaN, in no bucket). */
+  private writeHistogram(out: ChunkWriter, k: number, id: number, ts: string): void {
+    const name = this.name;
+    const t = this.templates[k]!;
+    const m = this.plan.sources[k]!.metric;
+    let labels = t.consts[0]!;
+    for (let p = 0; p < t.picks.length; p++) labels += escapeLabelValue(m.label(id, t.picks[p]!)) + t.consts[p + 1]!;
+    const le = this.les[k]!;
+    const bucketPrefix = labels === "" ? "" : labels + ",";
+    const plain = labels === "" ? " " : "{" + labels + "} ";
+    let text = "";
+    let cum = 0;
+    for (let b = 0; b < le.length; b++) {
+      cum += m.bucket(id, b);
+      text += name + "_bucket{" + bucketPrefix + le[b]! + "} " + formatPromValue(cum) + ts + "\n";
+    }
+    text += name + "_sum" + plain + formatPromValue(m.histSum(id)) + ts + "\n";
+    text += name + "_count" + plain + formatPromValue(m.histCount(id)) + ts + "\n";
+    out.line(text);
+  }
 }
 
 /** Each histogram source's `le="..."` labels: its upper edges, then +Inf. */
-function bucketLabels(plan: FamilyPlan): Map<FamilySource, string[]> {
-  const out = new Map<FamilySource, string[]>();
-  for (const src of plan.sources) {
+function bucketLabels(plan: FamilyPlan): string[][] {
+  return plan.sources.map((src) => {
     const uppers = src.metric.layout?.uppers ?? [];
-    out.set(src, [...uppers.map((u) => `le="${formatPromValue(u)}"`), 'le="+Inf"']);
-  }
-  return out;
+    return [...uppers.map((u) => `le="${formatPromValue(u)}"`), 'le="+Inf"'];
+  });
 }
 
 const NEEDS_ESCAPE = /[\\"\n]/;

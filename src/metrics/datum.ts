@@ -1,10 +1,10 @@
-// One labelled value of a metric: a number (counter, gauge, timer), a string (text), or a histogram's buckets.
-// Imports nothing of ours. The runtime mutates datums in place on the per-line path, so methods stay tiny.
+// Histogram bucket layout, and Datum: an object view of one series of a metric, for code off the per-line path
+// (tests, the JSON and push exporters). Imports nothing of ours. Compiled programs use the metric's id methods.
 
 /**
  * A histogram's buckets as mtail 3.0.0~rc50 builds them from `buckets b0, b1, ...`: ranges (lower, upper], the
  * first from 0 to b0 when b0 > 0, else from b0 to b1 (so a bound of 0 or below is only a lower edge), then one
- * range above the last bound up to +Inf. Shared by every datum of one histogram.
+ * range above the last bound up to +Inf. Shared by every series of one histogram.
  */
 export interface BucketLayout {
   /** Exclusive lower edge of the first bucket: values at or below it (and NaN) land in no bucket. */
@@ -20,80 +20,80 @@ export function bucketLayout(bounds: readonly number[]): BucketLayout {
   return first > 0 ? { lowest: 0, uppers: bounds.slice() } : { lowest: first, uppers: bounds.slice(1) };
 }
 
-const NO_COUNTS = new Float64Array(0);
+/** What a Datum reads and writes: the series storage of a Metric (see metric.ts). */
+export interface SeriesStorage {
+  labels(id: number): string[];
+  value(id: number): number | string;
+  time(id: number): number;
+  ttl(id: number): number;
+  bucketCounts(id: number): Float64Array;
+  histSum(id: number): number;
+  histCount(id: number): number;
+  set(id: number, v: number, tMs: number): void;
+  setStr(id: number, s: string, tMs: number): void;
+  add(id: number, v: number, tMs: number): void;
+  observe(id: number, v: number, tMs: number): void;
+}
 
-/** A value and the labels that name it within its metric. */
+/**
+ * One labelled value of a metric, seen through its series id: a number (counter, gauge, timer), a string (text),
+ * or a histogram's buckets. A view stays valid until its series is deleted; the id may then name another series.
+ */
 export class Datum {
-  /** Label values in the metric's key order. Never mutated after creation. */
-  readonly labels: readonly string[];
-  /** Current value: a number, or a string for text metrics. For histograms, the sum (as mtail reports it). */
-  value: number | string;
-  /** Last update, ms since the epoch (the log line's time as the program set it, else the wall clock). */
-  timeMs: number;
-  /** Histograms: observations per bucket, non-cumulative, index i for layout.uppers[i], the last for +Inf. */
-  readonly counts: Float64Array;
-  /** Histograms: sum of all observations. */
-  sum: number;
-  /** Histograms: number of observations. */
-  count: number;
-  /** `del ... after`: removed by the collector once unchanged for this long (ms); 0 for never. */
-  ttlMs: number;
-  private readonly layout: BucketLayout | null;
+  constructor(
+    private readonly storage: SeriesStorage,
+    /** The series id within its metric. */
+    readonly id: number,
+  ) {}
 
-  /**
-   * @param labels label values in key order (kept, not copied)
-   * @param layout histogram buckets, or null for a plain value
-   * @param initial 0 for numbers, "" for text
-   */
-  constructor(labels: readonly string[], layout: BucketLayout | null, initial: number | string = 0) {
-    this.labels = labels;
-    this.value = initial;
-    this.timeMs = 0;
-    this.layout = layout;
-    this.counts = layout === null ? NO_COUNTS : new Float64Array(layout.uppers.length + 1);
-    this.sum = 0;
-    this.count = 0;
-    this.ttlMs = 0;
+  /** Label values in the metric's key order (a fresh array). */
+  get labels(): readonly string[] {
+    return this.storage.labels(this.id);
+  }
+
+  /** Current value: a number, or a string for text metrics. For histograms, the sum (as mtail reports it). */
+  get value(): number | string {
+    return this.storage.value(this.id);
+  }
+
+  /** Last update, ms since the epoch (the log line's time as the program set it, else the wall clock). */
+  get timeMs(): number {
+    return this.storage.time(this.id);
+  }
+
+  /** `del ... after`: removed by the collector once unchanged for this long (ms); 0 for never. */
+  get ttlMs(): number {
+    return this.storage.ttl(this.id);
+  }
+
+  /** Histograms: observations per bucket, non-cumulative, index i for layout.uppers[i], the last for +Inf. */
+  get counts(): Float64Array {
+    return this.storage.bucketCounts(this.id);
+  }
+
+  /** Histograms: sum of all observations. */
+  get sum(): number {
+    return this.storage.histSum(this.id);
+  }
+
+  /** Histograms: number of observations. */
+  get count(): number {
+    return this.storage.histCount(this.id);
   }
 
   /** Sets the value (`=`); for a histogram, `=` records an observation as mtail does. */
   set(v: number | string, tMs: number): void {
-    if (this.layout !== null) {
-      this.observe(v as number, tMs);
-      return;
-    }
-    this.value = v;
-    this.timeMs = tMs;
+    if (typeof v === "string") this.storage.setStr(this.id, v, tMs);
+    else this.storage.set(this.id, v, tMs);
   }
 
   /** Adds to the value (`+=`, `++`, `--` with a negative v). */
   add(v: number, tMs: number): void {
-    if (this.layout !== null) {
-      this.observe(v, tMs);
-      return;
-    }
-    this.value = (this.value as number) + v;
-    this.timeMs = tMs;
+    this.storage.add(this.id, v, tMs);
   }
 
-  /**
-   * Records one histogram observation: count and sum always; the bucket whose range (lower, upper] holds v,
-   * if any (see BucketLayout: v at or below the lowest edge, or NaN, is in no bucket, as in mtail).
-   */
+  /** Records one histogram observation. */
   observe(v: number, tMs: number): void {
-    const l = this.layout;
-    if (l !== null) {
-      if (v > l.lowest) {
-        const u = l.uppers;
-        const n = u.length;
-        let i = 0;
-        while (i < n && v > (u[i] as number)) i++;
-        this.counts[i] = (this.counts[i] as number) + 1;
-      }
-      this.count += 1;
-      this.sum += v;
-      this.value = this.sum;
-    }
-    this.timeMs = tMs;
+    this.storage.observe(this.id, v, tMs);
   }
 }

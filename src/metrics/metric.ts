@@ -1,37 +1,68 @@
-// A declared metric and its datums, with the allocation-free lookups the compiled programs call per line.
-// Imports only our metric types. Datums are indexed by nested Maps, one level per key, so an existing label
-// set is found with 0..N Map lookups and no string joining: measured on this machine (200x4x3 label sets,
-// existing datums), nested Maps did 23M get2/s and 10-14M getN(3)/s against 7M and 6M for one joined key.
+// A declared metric and its series, stored by column: one typed array per field, indexed by a small series id,
+// and a LabelTable from label values to id. Imports only our metric types. Compiled programs call the id methods
+// (`m.add(m.id1(v), 1, t)`); Datum objects are views made on request, for code off the per-line path.
+//
+// Why columns: a series was a Datum object (plus its labels array, plus index Map entries). With 200,000 series,
+// each update then waited on several scattered cache misses and the objects cost the garbage collector; with
+// columns an update is one LabelTable slot and one Float64Array element (see label-table.ts for the figures).
 
-import { Datum, bucketLayout, type BucketLayout } from "./datum.js";
+import { Datum, bucketLayout, type BucketLayout, type SeriesStorage } from "./datum.js";
+import { LabelTable } from "./label-table.js";
 import { Kind, ValueType, type MetricDeclaration } from "./types.js";
 
 const NO_LABELS: readonly string[] = Object.freeze([]);
 
-/** Nested index: for k keys, k levels of Map; the last level holds datums. */
-type Level = Map<string, Level | Datum>;
+/**
+ * A copy of `s` that does not keep its source alive. A capture from a log line is a substring of the line (or of
+ * the whole chunk the line was read from) and V8 keeps that parent alive as long as the substring when it has 13
+ * or more characters; a stored label would then hold a whole chunk of the log. Concatenating and slicing makes V8
+ * flatten into a new string of just these characters. Called only when a string is stored, never per lookup.
+ */
+function own(s: string): string {
+  return s.length < 13 ? s : (" " + s).slice(1);
+}
 
-/** A live metric in the store: its declaration plus its datums. */
-export class Metric {
+/** A live metric in the store: its declaration plus its series. */
+export class Metric implements SeriesStorage {
   readonly name: string;
   readonly program: string;
   readonly kind: Kind;
   readonly type: ValueType;
   readonly keys: readonly string[];
   readonly buckets: readonly number[];
-  /** Mutable because a reload that keeps this metric may change them (see Store.declare). */
   /** Histograms: how observations map to buckets and the exported `le` edges (`layout.uppers`, then +Inf). */
   readonly layout: BucketLayout | null;
+  /** Mutable because a reload that keeps this metric may change them (see Store.declare). */
   hidden: boolean;
   limit: number;
   source: string;
 
-  /** The only datum of a metric without keys, created on first use. */
-  private scalar: Datum | null = null;
-  private readonly index: Level = new Map();
-  /** Every datum in creation order: the order mtail lists them in and the tie-break for `limit`. */
-  private readonly all = new Set<Datum>();
-  private readonly initial: number | string;
+  /** Ids below `top` have been handed out; deleted ones wait in `free` to be reused. */
+  private top = 0;
+  private live = 0;
+  private capacity = 0;
+  private readonly free: number[] = [];
+  /** Creation sequence number per id: the order mtail lists series in, once ids have been reused. */
+  private nextSeq = 0;
+  private reused = false;
+  private scalarId = -1;
+
+  private alive = new Uint8Array(0);
+  /** Numeric value per id; for histograms, the sum of observations (what mtail reports as the value). */
+  private vals = new Float64Array(0);
+  private times = new Float64Array(0);
+  private ttls = new Float64Array(0);
+  private seqs = new Float64Array(0);
+  /** Values of string metrics (null for numeric ones). */
+  private readonly strs: string[] | null;
+  /** Histograms: bucket counts, `nb` per id, non-cumulative; and observation counts per id. */
+  private hist = new Float64Array(0);
+  private hcount = new Float64Array(0);
+  private readonly nb: number;
+  /** Label values: columns[j][id] is the value of key j. */
+  private readonly columns: string[][];
+  private readonly table: LabelTable | null;
+  private views: (Datum | undefined)[] = [];
 
   constructor(decl: MetricDeclaration) {
     this.name = decl.name;
@@ -44,84 +75,206 @@ export class Metric {
     this.limit = decl.limit;
     this.source = decl.source;
     this.layout = decl.kind === Kind.Histogram ? Object.freeze(bucketLayout(this.buckets)) : null;
-    this.initial = decl.type === ValueType.String ? "" : 0;
+    this.nb = this.layout === null ? 0 : this.layout.uppers.length + 1;
+    this.strs = decl.type === ValueType.String ? [] : null;
+    this.columns = this.keys.map(() => []);
+    this.table = this.keys.length === 0 ? null : new LabelTable(this.columns);
     // mtail 3.0.0~rc50 exports a counter or histogram without keys from the start (value 0, time 0), even
     // before any line matched; other kinds without keys appear on their first update.
-    if (this.keys.length === 0 && (decl.kind === Kind.Counter || decl.kind === Kind.Histogram)) this.get0();
+    if (this.keys.length === 0 && (decl.kind === Kind.Counter || decl.kind === Kind.Histogram)) this.id0();
   }
 
-  /** Number of label sets currently held. */
+  /** Number of series currently held. */
   get size(): number {
-    return this.all.size;
+    return this.live;
   }
 
-  /** The datum of a metric with no keys. */
-  get0(): Datum {
-    const d = this.scalar;
-    if (d !== null) return d;
-    return (this.scalar = this.create(NO_LABELS));
+  // ---- series ids: what compiled programs call per line ----
+
+  /** The series of a metric without keys (created on first use). */
+  id0(): number {
+    const id = this.scalarId;
+    return id >= 0 ? id : (this.scalarId = this.create(NO_LABELS));
   }
 
-  /** The datum for one label value (created on first use). */
-  get1(a: string): Datum {
-    const d = this.index.get(a) as Datum | undefined;
-    if (d !== undefined) return d;
-    const created = this.create([a]);
-    this.index.set(a, created);
+  /** The series for one label value (created on first use). */
+  id1(a: string): number {
+    const t = this.table as LabelTable;
+    const id = t.find1(a);
+    if (id >= 0) return id;
+    const labels = [own(a)];
+    const created = this.create(labels);
+    t.insert(created, labels);
     return created;
   }
 
-  /** The datum for two label values (created on first use). */
-  get2(a: string, b: string): Datum {
-    let inner = this.index.get(a) as Level | undefined;
-    if (inner !== undefined) {
-      const d = inner.get(b) as Datum | undefined;
-      if (d !== undefined) return d;
-    } else {
-      inner = new Map();
-      this.index.set(a, inner);
+  /** The series for two label values (created on first use). */
+  id2(a: string, b: string): number {
+    const t = this.table as LabelTable;
+    const id = t.find2(a, b);
+    if (id >= 0) return id;
+    const labels = [own(a), own(b)];
+    const created = this.create(labels);
+    t.insert(created, labels);
+    return created;
+  }
+
+  /** The series for label values in key order (created on first use); `values` is not kept. */
+  idN(values: readonly string[]): number {
+    if (values.length === 0) return this.id0();
+    const t = this.table as LabelTable;
+    const id = t.findN(values);
+    if (id >= 0) return id;
+    const labels = values.map(own);
+    const created = this.create(labels);
+    t.insert(created, labels);
+    return created;
+  }
+
+  /** The series for these label values if it exists, else -1. */
+  findId(values: readonly string[]): number {
+    if (values.length === 0) return this.scalarId;
+    if (this.table === null || values.length !== this.keys.length) return -1;
+    return this.table.findN(values);
+  }
+
+  // ---- values by id ----
+
+  /** Adds to the value (`+=`, `++`, `--` with a negative v); a histogram observes v. */
+  add(id: number, v: number, tMs: number): void {
+    if (this.layout !== null) {
+      this.observe(id, v, tMs);
+      return;
     }
-    const created = this.create([a, b]);
-    inner.set(b, created);
-    return created;
+    this.vals[id] = (this.vals[id] as number) + v;
+    this.times[id] = tMs;
   }
 
-  /** The datum for any number of label values in key order; `values` is copied only when a datum is created. */
-  getN(values: readonly string[]): Datum {
-    const n = values.length;
-    if (n === 0) return this.get0();
-    let level = this.index;
-    for (let i = 0; i < n - 1; i++) {
-      const v = values[i] as string;
-      let next = level.get(v) as Level | undefined;
-      if (next === undefined) {
-        next = new Map();
-        level.set(v, next);
+  /** Sets a numeric value (`=`); a histogram observes v, as mtail does for `h = v`. */
+  set(id: number, v: number, tMs: number): void {
+    if (this.layout !== null) {
+      this.observe(id, v, tMs);
+      return;
+    }
+    if (this.strs !== null) {
+      this.setStr(id, String(v), tMs);
+      return;
+    }
+    this.vals[id] = v;
+    this.times[id] = tMs;
+  }
+
+  /** Sets the value of a string metric. */
+  setStr(id: number, s: string, tMs: number): void {
+    if (this.strs === null) {
+      this.set(id, Number(s), tMs);
+      return;
+    }
+    this.strs[id] = own(s);
+    this.times[id] = tMs;
+  }
+
+  /** `x++` used as a value: adds, then returns the new value. */
+  incGet(id: number, by: number, tMs: number): number {
+    this.add(id, by, tMs);
+    return this.vals[id] as number;
+  }
+
+  /**
+   * Records one histogram observation: count and sum always; the bucket whose range (lower, upper] holds v,
+   * if any (see BucketLayout: v at or below the lowest edge, or NaN, is in no bucket, as in mtail).
+   */
+  observe(id: number, v: number, tMs: number): void {
+    const l = this.layout;
+    if (l !== null) {
+      if (v > l.lowest) {
+        const u = l.uppers;
+        const n = u.length;
+        let i = 0;
+        while (i < n && v > (u[i] as number)) i++;
+        const at = id * this.nb + i;
+        this.hist[at] = (this.hist[at] as number) + 1;
       }
-      level = next;
+      this.hcount[id] = (this.hcount[id] as number) + 1;
+      this.vals[id] = (this.vals[id] as number) + v;
     }
-    const last = values[n - 1] as string;
-    const d = level.get(last) as Datum | undefined;
-    if (d !== undefined) return d;
-    const created = this.create(values.slice());
-    level.set(last, created);
-    return created;
+    this.times[id] = tMs;
   }
 
-  /** The datum for these label values if it exists, without creating it. */
-  find(values: readonly string[]): Datum | undefined {
-    if (values.length === 0) return this.scalar ?? undefined;
-    let node: Level | Datum | undefined = this.index;
-    for (let i = 0; i < values.length && node instanceof Map; i++) node = node.get(values[i] as string);
-    return node instanceof Datum ? node : undefined;
+  /** The numeric value (0 for string metrics, as mtail exports them). */
+  num(id: number): number {
+    return this.strs === null ? (this.vals[id] as number) : 0;
   }
 
-  /** Removes the datum of a metric without keys (`del m`). */
+  /** The value of a string metric ("" for numeric ones). */
+  str(id: number): string {
+    return this.strs === null ? "" : (this.strs[id] as string);
+  }
+
+  /** The value: a string for string metrics, else a number (a histogram's sum). */
+  value(id: number): number | string {
+    return this.strs === null ? (this.vals[id] as number) : (this.strs[id] as string);
+  }
+
+  /** Last update, ms since the epoch (0 until the first update). */
+  time(id: number): number {
+    return this.times[id] as number;
+  }
+
+  /** `del ... after` time to live in ms (0: never expires). */
+  ttl(id: number): number {
+    return this.ttls[id] as number;
+  }
+
+  /** Label value of key j. */
+  label(id: number, j: number): string {
+    return (this.columns[j] as string[])[id] as string;
+  }
+
+  /** All label values in key order (a fresh array). */
+  labels(id: number): string[] {
+    const out = new Array<string>(this.columns.length);
+    for (let j = 0; j < out.length; j++) out[j] = (this.columns[j] as string[])[id] as string;
+    return out;
+  }
+
+  /** Histograms: observations in bucket i (non-cumulative; the last bucket is +Inf). */
+  bucket(id: number, i: number): number {
+    return this.hist[id * this.nb + i] as number;
+  }
+
+  /** Histograms: every bucket's observations (a view, valid until the next series is created). */
+  bucketCounts(id: number): Float64Array {
+    return this.hist.subarray(id * this.nb, id * this.nb + this.nb);
+  }
+
+  /** Histograms: sum of all observations. */
+  histSum(id: number): number {
+    return this.layout === null ? 0 : (this.vals[id] as number);
+  }
+
+  /** Histograms: number of observations. */
+  histCount(id: number): number {
+    return this.hcount[id] as number;
+  }
+
+  /** The ids of every series, in creation order. */
+  ids(): number[] {
+    const out: number[] = [];
+    const alive = this.alive;
+    for (let id = 0; id < this.top; id++) if (alive[id] === 1) out.push(id);
+    if (this.reused) {
+      const seqs = this.seqs;
+      out.sort((a, b) => (seqs[a] as number) - (seqs[b] as number));
+    }
+    return out;
+  }
+
+  // ---- deletion and collection ----
+
+  /** Removes the series of a metric without keys (`del m`). */
   delete0(): void {
-    if (this.scalar !== null) {
-      this.all.delete(this.scalar);
-      this.scalar = null;
-    }
+    if (this.scalarId >= 0) this.deleteId(this.scalarId);
   }
 
   /** Removes the label set (a). */
@@ -136,31 +289,59 @@ export class Metric {
 
   /** Removes a label set given in key order; a missing label set is not an error (as in mtail). */
   deleteN(values: readonly string[]): void {
-    if (values.length === 0) {
-      this.delete0();
-      return;
-    }
-    this.removePath(this.index, values, 0);
+    const id = this.findId(values);
+    if (id >= 0) this.deleteId(id);
   }
 
-  /** Removes a datum of this metric (used by the collector). */
-  remove(d: Datum): void {
-    if (!this.all.has(d)) return;
-    this.deleteN(d.labels);
+  /** Removes one series by id. */
+  deleteId(id: number): void {
+    if (id < 0 || id >= this.top || this.alive[id] !== 1) return;
+    if (id === this.scalarId) this.scalarId = -1;
+    else this.table?.remove(id, this.labels(id));
+    this.alive[id] = 0;
+    for (const col of this.columns) col[id] = "";
+    if (this.strs !== null) this.strs[id] = "";
+    this.views[id] = undefined;
+    this.free.push(id);
+    this.live--;
   }
 
   /**
-   * `del m[...] after DURATION`: the collector removes the datum once it has not been updated for ttlMs.
-   * nowMs is accepted for callers that track time themselves; expiry is measured from the datum's last update,
-   * as mtail measures it.
+   * `del m[...] after DURATION`: the collector removes the series once it has not been updated for ttlMs. As in
+   * mtail, expiry is measured from the series' last update.
    */
-  expire(datum: Datum, ttlMs: number, _nowMs?: number): void {
-    datum.ttlMs = ttlMs > 0 ? ttlMs : 0;
+  expire(series: number | Datum, ttlMs: number): void {
+    const id = typeof series === "number" ? series : series.id;
+    this.ttls[id] = ttlMs > 0 ? ttlMs : 0;
   }
 
-  /** Every datum, in creation order. */
-  datums(): Iterable<Datum> {
-    return this.all;
+  /**
+   * Drops every series not updated within its ttl, then the least recently updated series beyond `limit`;
+   * returns how many went. As in mtail, both happen only here (mtail: every --expired_metrics_gc_interval),
+   * never on insert, and "updated" is the series' time, i.e. the log line's time when the program set one.
+   */
+  collectGarbage(nowMs: number): number {
+    let removed = 0;
+    for (const id of this.ids()) {
+      const ttl = this.ttls[id] as number;
+      if (ttl > 0 && nowMs - (this.times[id] as number) > ttl) {
+        this.deleteId(id);
+        removed++;
+      }
+    }
+    // mtail removes, one at a time, the series with the earliest update time (the first created on a tie).
+    if (this.limit > 0 && this.live > this.limit) {
+      const times = this.times;
+      const seqs = this.seqs;
+      const order = this.ids().sort(
+        (a, b) => (times[a] as number) - (times[b] as number) || (seqs[a] as number) - (seqs[b] as number),
+      );
+      for (let i = 0; this.live > this.limit; i++) {
+        this.deleteId(order[i] as number);
+        removed++;
+      }
+    }
+    return removed;
   }
 
   /** True when `decl` describes this same metric: name, kind, type, keys and buckets all equal. */
@@ -175,52 +356,88 @@ export class Metric {
     );
   }
 
-  /**
-   * Drops every datum not updated within its ttl, then the least recently updated datums beyond `limit`;
-   * returns how many went. As in mtail, both happen only here (mtail: every --expired_metrics_gc_interval),
-   * never on insert, and "updated" is the datum's time, i.e. the log line's time when the program set one.
-   */
-  collectGarbage(nowMs: number): number {
-    let removed = 0;
-    for (const d of this.all) {
-      if (d.ttlMs > 0 && nowMs - d.timeMs > d.ttlMs) {
-        this.remove(d);
-        removed++;
-      }
-    }
-    // mtail removes, one at a time, the datum with the earliest update time (the first created on a tie).
-    while (this.limit > 0 && this.all.size > this.limit) {
-      let oldest: Datum | null = null;
-      for (const d of this.all) if (oldest === null || d.timeMs < oldest.timeMs) oldest = d;
-      this.remove(oldest as Datum);
-      removed++;
-    }
-    return removed;
+  // ---- Datum views: tests and code off the per-line path ----
+
+  /** The datum of a metric with no keys. */
+  get0(): Datum {
+    return this.view(this.id0());
   }
 
-  private create(labels: readonly string[]): Datum {
-    const d = new Datum(labels, this.layout, this.initial);
-    this.all.add(d);
-    return d;
+  /** The datum for one label value (created on first use). */
+  get1(a: string): Datum {
+    return this.view(this.id1(a));
   }
 
-  /** Deletes values[i..] under level; prunes Maps left empty so deleted label sets do not leak memory. */
-  private removePath(level: Level, values: readonly string[], i: number): void {
-    const v = values[i] as string;
-    const node = level.get(v);
-    if (node === undefined) return;
-    if (i === values.length - 1) {
-      if (node instanceof Datum) {
-        this.all.delete(node);
-        level.delete(v);
-      }
-      return;
-    }
-    if (node instanceof Map) {
-      this.removePath(node, values, i + 1);
-      if (node.size === 0) level.delete(v);
-    }
+  /** The datum for two label values (created on first use). */
+  get2(a: string, b: string): Datum {
+    return this.view(this.id2(a, b));
   }
+
+  /** The datum for any number of label values in key order (created on first use). */
+  getN(values: readonly string[]): Datum {
+    return this.view(this.idN(values));
+  }
+
+  /** The datum for these label values if it exists, without creating it. */
+  find(values: readonly string[]): Datum | undefined {
+    const id = this.findId(values);
+    return id >= 0 ? this.view(id) : undefined;
+  }
+
+  /** Every datum, in creation order. */
+  datums(): Datum[] {
+    return this.ids().map((id) => this.view(id));
+  }
+
+  private view(id: number): Datum {
+    return (this.views[id] ??= new Datum(this, id));
+  }
+
+  // ---- storage ----
+
+  private create(labels: readonly string[]): number {
+    let id = this.free.pop();
+    if (id === undefined) {
+      id = this.top++;
+      if (id >= this.capacity) this.grow(id + 1);
+    } else {
+      this.reused = true;
+    }
+    this.alive[id] = 1;
+    this.vals[id] = 0;
+    this.times[id] = 0;
+    this.ttls[id] = 0;
+    this.seqs[id] = this.nextSeq++;
+    if (this.strs !== null) this.strs[id] = "";
+    if (this.nb > 0) {
+      this.hist.fill(0, id * this.nb, id * this.nb + this.nb);
+      this.hcount[id] = 0;
+    }
+    for (let j = 0; j < labels.length; j++) (this.columns[j] as string[])[id] = labels[j] as string;
+    this.live++;
+    return id;
+  }
+
+  private grow(need: number): void {
+    let cap = Math.max(4, this.capacity * 2);
+    while (cap < need) cap *= 2;
+    this.alive = grown(this.alive, cap);
+    this.vals = grown(this.vals, cap);
+    this.times = grown(this.times, cap);
+    this.ttls = grown(this.ttls, cap);
+    this.seqs = grown(this.seqs, cap);
+    if (this.nb > 0) {
+      this.hist = grown(this.hist, cap * this.nb);
+      this.hcount = grown(this.hcount, cap);
+    }
+    this.capacity = cap;
+  }
+}
+
+function grown<T extends Float64Array | Uint8Array>(a: T, length: number): T {
+  const b = new (a.constructor as new (n: number) => T)(length);
+  b.set(a);
+  return b;
 }
 
 function sameArray<T>(a: readonly T[], b: readonly T[]): boolean {

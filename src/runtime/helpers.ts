@@ -2,7 +2,7 @@
 // VM semantics for conversions that can fail, int64 arithmetic, deletes and capture lookups. Each failure
 // throws a ProgramRuntimeError, which ends the program for that line (side effects before it are kept).
 
-import type { DatumHandle, MetricHandle, ProgramHelpers } from "../compiler/compile.js";
+import type { MetricHandle, ProgramHelpers } from "../compiler/compile.js";
 import { goFloatToInt64, goPow } from "../compiler/go-math.js";
 import { ProgramRuntimeError } from "./runtime-error.js";
 import { formatFloatG, formatFloatVerbG, parseFloatGo, parseIntGo, strtol } from "./builtins/convert.js";
@@ -53,6 +53,8 @@ function isCanonicalInt(s: string): boolean {
 export interface HelperOptions {
   /** Parses a timestamp with a Go layout; returns ms since the epoch or throws. */
   strptime(value: string, layout: string): number;
+  /** The time of an update when the program set none (see clock.ts). */
+  now(): number;
 }
 
 /** Builds the helper table for one runtime. */
@@ -96,20 +98,17 @@ export function createHelpers(options: HelperOptions): ProgramHelpers {
     imod: (a, b) => (b === 0 ? fail(`Divide by zero ${a} % ${b}`) : a % b),
     ipow: (a, b) => goFloatToInt64(goPow(a, b)),
     fpow: goPow,
-    incGet: (d: DatumHandle, by: number, tMs: number) => {
-      d.add(by, tMs);
-      return d.value as number;
-    },
-    catAssign: (d: DatumHandle, s: string, tMs: number) => {
-      d.set(String(d.value) + s, tMs);
+    catAssign: (m: MetricHandle, id: number, s: string, tMs: number) => {
+      m.setStr(id, m.str(id) + s, tMs);
     },
     del: (m: MetricHandle, keys: string[]) => {
       m.deleteN(keys);
     },
-    expire: (m: MetricHandle, keys: string[], ttlMs: number, tMs: number) => {
-      const d = m.find(keys);
-      if (d === undefined) fail(`No datum for given labelvalues ${JSON.stringify(keys)}`);
-      m.expire(d as never, ttlMs, tMs);
+    expire: (m: MetricHandle, keys: string[], ttlMs: number) => {
+      const id = m.findId(keys);
+      if (id < 0) fail(`No datum for given labelvalues ${JSON.stringify(keys)}`);
+      m.expire(id, ttlMs);
     },
+    now: options.now,
   };
 }

@@ -8,6 +8,7 @@ import type { LineHandler } from "../logline.js";
 import type { Metric } from "../metrics/metric.js";
 import type { Store } from "../metrics/store.js";
 import { createHelpers } from "./helpers.js";
+import { coarseClock } from "./clock.js";
 import { globToRegExp } from "./log-filter.js";
 import { checkLayout, compileLayout, resolveZone, type Layout, type Zone } from "./builtins/strptime.js";
 import { TimeMemo } from "./builtins/time-memo.js";
@@ -100,11 +101,14 @@ export class Runtime {
   private readonly zone: Zone;
   private readonly log: RuntimeLogger;
   private readonly now: () => number;
+  /** `now`, read once per synchronous run of lines (see clock.ts). */
+  private readonly clock: () => number;
   private readonly errorLogIntervalMs: number;
 
   constructor(private readonly store: Store, private readonly options: RuntimeOptions = {}) {
     this.log = options.logger ?? silentLogger;
     this.now = options.now ?? Date.now;
+    this.clock = coarseClock(this.now);
     this.errorLogIntervalMs = options.errorLogIntervalMs ?? 10_000;
     // Throws for an unknown zone name: a bad --override_timezone should stop the program at startup.
     this.zone = resolveZone(options.overrideTimezone ?? "");
@@ -119,6 +123,7 @@ export class Runtime {
     let lastLayoutText = "";
     let lastLayout: Layout | undefined;
     return createHelpers({
+      now: this.clock,
       strptime: (value, layout) => {
         let l = layout === lastLayoutText ? lastLayout : undefined;
         if (l === undefined) {
@@ -163,7 +168,7 @@ export class Runtime {
       this.store.retainProgram(key, previous);
       return this.loadFailed(state, `${key}: internal error linking the program: ${(e as Error).message}`, 1);
     }
-    for (const i of compiled.initialise) metrics[i]?.get0();
+    for (const i of compiled.initialise) metrics[i]?.id0();
     const kept = new Set(metrics);
     this.store.retainProgram(key, kept);
     state.program = {

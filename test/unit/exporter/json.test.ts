@@ -40,7 +40,7 @@ describe("exporter/json", () => {
     });
     const d = m.get1("a");
     d.set(NaN, 1.5);
-    m.expire(d, 3_600_000, 2);
+    m.expire(d, 3_600_000);
     const parsed = JSON.parse(renderJson(s)) as Record<string, Array<Record<string, unknown>>>;
     const c = parsed["c"]![0]!;
     expect(c["Limit"]).to.equal(2);

@@ -6,7 +6,7 @@ import { Counter, Registry } from "prom-client";
 import { Store } from "../../../src/metrics/store.js";
 import { Kind, ValueType, type MetricDeclaration } from "../../../src/metrics/types.js";
 import { compareGoStrings } from "../../../src/exporter/go-format.js";
-import { labelValue, planFamilies, sortSeries, type SortedSeries } from "../../../src/exporter/prometheus-families.js";
+import { labelValue, planFamilies, seriesList, sortSeries, type SortedSeries } from "../../../src/exporter/prometheus-families.js";
 import { StoreExposition, escapeLabelValue } from "../../../src/exporter/prometheus-text.js";
 import { StoreRegistry, renderPrometheusText } from "../../../src/exporter/prometheus.js";
 import { basicStore } from "./fixtures.js";
@@ -21,10 +21,10 @@ function referenceCompare(a: SortedSeries, b: SortedSeries): number {
   const nb = b.source.labelNames.length;
   if (na !== nb) return na - nb;
   for (let j = 0; j < na; j++) {
-    const c = compareGoStrings(labelValue(a.source, a.datum, j), labelValue(b.source, b.datum, j));
+    const c = compareGoStrings(labelValue(a.source, a.id, j), labelValue(b.source, b.id, j));
     if (c !== 0) return c;
   }
-  return a.datum.timeMs - b.datum.timeMs;
+  return a.source.metric.time(a.id) - b.source.metric.time(b.id);
 }
 
 /** Deterministic random stores whose label values mix plain ASCII with "\0", surrogates and U+E000..U+FFFF. */
@@ -62,7 +62,7 @@ describe("exporter/prometheus-text", () => {
             for (const plan of families) {
               let series: SortedSeries[];
               try {
-                series = sortSeries(plan);
+                series = seriesList(plan, sortSeries(plan));
               } catch {
                 continue; // without the prog label two programs may repeat a series: tested below
               }

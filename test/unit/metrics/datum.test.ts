@@ -1,8 +1,26 @@
-// Datum: values, and histogram bucketing as mtail 3.0.0~rc50 does it (ranges (lower, upper], the first from 0
+// Datum views: values, and histogram bucketing as mtail 3.0.0~rc50 does it (ranges (lower, upper], the first from 0
 // when the first bound is positive). Expected counts were read from `mtail --one_shot --one_shot_format=json`.
 
 import { expect } from "chai";
-import { Datum, bucketLayout } from "../../../src/metrics/datum.js";
+import { bucketLayout, type Datum } from "../../../src/metrics/datum.js";
+import { Metric } from "../../../src/metrics/metric.js";
+import { Kind, ValueType } from "../../../src/metrics/types.js";
+
+/** A datum of a fresh metric: a histogram with these bounds, else a gauge (string-typed for text). */
+function datumOf(labels: string[], bounds: number[] | null, type = ValueType.Int): Datum {
+  const m = new Metric({
+    name: "m",
+    program: "p.mtail",
+    kind: bounds === null ? (type === ValueType.String ? Kind.Text : Kind.Gauge) : Kind.Histogram,
+    type: bounds === null ? type : ValueType.Buckets,
+    keys: labels.map((_, i) => "k" + i),
+    hidden: false,
+    limit: 0,
+    buckets: bounds ?? [],
+    source: "p.mtail:1:1",
+  });
+  return m.getN(labels);
+}
 
 describe("metrics/datum", () => {
   describe("bucketLayout", () => {
@@ -48,7 +66,7 @@ describe("metrics/datum", () => {
     ];
     for (const c of cases) {
       it(c.name, () => {
-        const d = new Datum([], bucketLayout(c.bounds));
+        const d = datumOf([], c.bounds);
         for (const v of c.values) d.observe(v, 7);
         expect(Array.from(d.counts)).to.deep.equal(c.counts);
         expect(d.count).to.equal(c.count);
@@ -57,7 +75,7 @@ describe("metrics/datum", () => {
     }
 
     it("keeps the sum of all observations", () => {
-      const d = new Datum(["a"], bucketLayout([1, 2]));
+      const d = datumOf(["a"], [1, 2]);
       d.observe(0.5, 1);
       d.set(3, 2); // `h = 3` observes too
       d.add(-1, 3);
@@ -69,7 +87,7 @@ describe("metrics/datum", () => {
 
   describe("values", () => {
     it("set, add and timestamps", () => {
-      const d = new Datum(["x"], null);
+      const d = datumOf(["x"], null);
       expect(d.value).to.equal(0);
       d.add(2, 10);
       d.add(3.5, 20);
@@ -81,7 +99,7 @@ describe("metrics/datum", () => {
     });
 
     it("text values start empty", () => {
-      const d = new Datum([], null, "");
+      const d = datumOf([], null, ValueType.String);
       expect(d.value).to.equal("");
       d.set("hello", 1);
       expect(d.value).to.equal("hello");

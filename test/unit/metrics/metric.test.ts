@@ -121,8 +121,8 @@ describe("metrics/metric", () => {
       m.get1("old").set(1, 1_000);
       m.get1("fresh").set(1, 9_000);
       m.get1("forever").set(1, 0);
-      m.expire(m.get1("old"), 5_000, 9_000);
-      m.expire(m.get1("fresh"), 5_000, 9_000);
+      m.expire(m.get1("old"), 5_000);
+      m.expire(m.get1("fresh"), 5_000);
       expect(m.collectGarbage(10_000)).to.equal(1);
       expect(labelsOf(m)).to.deep.equal([["fresh"], ["forever"]]);
     });
