@@ -5,7 +5,11 @@ import { resolve } from "node:path";
 import type { LineHandler } from "../logline.js";
 import { LineSplitter } from "./line-splitter.js";
 
-/** Size of each read. 1 MiB and 4 MiB measured the same (±5%); 1 MiB keeps two buffers small. */
+/**
+ * Size of each read. 1 MiB and 4 MiB measured the same (±5%); 1 MiB keeps two buffers small. Re-measured once the
+ * splitter decoded per segment (one-shot linecount, 162 MB): 256 KiB, 1 MiB and 4 MiB all took 0.65-0.66 s user+sys
+ * (median of 10), and 4 MiB cost 14 MB more RSS.
+ */
 export const ONE_SHOT_CHUNK_BYTES = 1 << 20;
 
 /** Options of {@link readFileLines}. */
@@ -28,7 +32,7 @@ export interface ReadFileResult {
 
 /**
  * Reads `path` from its start to its end and calls `onLine(text, filename)` for every line, in order: split on
- * `\n`, one trailing `\r` trimmed, invalid UTF-8 replaced by U+FFFD, a last line without a newline delivered too.
+ * `\n`, every `\r` removed, invalid UTF-8 replaced by U+FFFD, a last line without a newline delivered too.
  * Rejects with the fs error (ENOENT, EISDIR, EACCES...) when the file cannot be opened or read.
  *
  * The next chunk is read (on libuv's thread pool) while the current one is split, so I/O and splitting overlap.

@@ -26,6 +26,11 @@ describe("tailer/readFileLines", () => {
     expect(result).to.deep.equal({ lines: 4, bytes: 10, linesCut: 0 });
   });
 
+  it("removes every CR, not only before the newline", async () => {
+    const { lines } = await read("1a\rb\rc\r\n\r\n3\r\r\r\n");
+    expect(lines).to.deep.equal(["1abc", "", "3"]);
+  });
+
   it("reads an empty file as no lines", async () => {
     const { lines, result } = await read("");
     expect(lines).to.deep.equal([]);
