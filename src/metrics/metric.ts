@@ -13,12 +13,11 @@ import { Kind, ValueType, type MetricDeclaration } from "./types.js";
 const NO_LABELS: readonly string[] = Object.freeze([]);
 
 /**
- * A copy of `s` that does not keep its source alive. A capture from a log line is a substring of the line (or of
- * the whole chunk the line was read from) and V8 keeps that parent alive as long as the substring when it has 13
- * or more characters; a stored label would then hold a whole chunk of the log. Concatenating and slicing makes V8
- * flatten into a new string of just these characters. Called only when a string is stored, never per lookup.
+ * A copy of `s` that does not keep the line it came from alive: logline.ts's detachString, repeated here because
+ * metrics imports nothing of ours. Captures are slices of a decoded chunk of the log, which V8 keeps alive with
+ * any slice of 13 or more characters; stored labels and text values go through this.
  */
-function own(s: string): string {
+function detachString(s: string): string {
   return s.length < 13 ? s : (" " + s).slice(1);
 }
 
@@ -102,7 +101,7 @@ export class Metric implements SeriesStorage {
     const t = this.table as LabelTable;
     const id = t.find1(a);
     if (id >= 0) return id;
-    const labels = [own(a)];
+    const labels = [detachString(a)];
     const created = this.create(labels);
     t.insert(created, labels);
     return created;
@@ -113,7 +112,7 @@ export class Metric implements SeriesStorage {
     const t = this.table as LabelTable;
     const id = t.find2(a, b);
     if (id >= 0) return id;
-    const labels = [own(a), own(b)];
+    const labels = [detachString(a), detachString(b)];
     const created = this.create(labels);
     t.insert(created, labels);
     return created;
@@ -125,7 +124,7 @@ export class Metric implements SeriesStorage {
     const t = this.table as LabelTable;
     const id = t.findN(values);
     if (id >= 0) return id;
-    const labels = values.map(own);
+    const labels = values.map(detachString);
     const created = this.create(labels);
     t.insert(created, labels);
     return created;
@@ -170,7 +169,7 @@ export class Metric implements SeriesStorage {
       this.set(id, Number(s), tMs);
       return;
     }
-    this.strs[id] = own(s);
+    this.strs[id] = detachString(s);
     this.times[id] = tMs;
   }
 
