@@ -1,12 +1,13 @@
-// Sorting many series keys fast: an MSD radix sort whose digits are four characters, each level sorted by the
+// Sorting many series keys fast: an MSD radix sort whose digits are several characters, each level sorted by the
 // engine's native numeric sort of a Float64Array. Pure; imports nothing.
 //
 // Why: sorting the 200,000 series of bench high-cardinality by a comparator (rows with a packed prefix, then the
 // key strings) took 250-300 ms per scrape on the bench machine, about as long as reading the million lines had
 // become; a Float64Array of 200,000 numbers sorts natively in ~20 ms, and random keys need two levels.
 
-const UNITS = 4;
 const UNIT_BITS = 7;
+/** A digit and a row index share a double's 53 integer bits: 7 bits a unit, at least 4 units a digit. */
+const INDEX_BITS_MAX = 53 - 4 * UNIT_BITS;
 /** A unit at or above this (and anything after it in the digit) is clamped: see digitOf. */
 const CLAMP = (1 << UNIT_BITS) - 1;
 /** Runs this short are sorted by comparing strings. */
@@ -25,8 +26,7 @@ export function orderByKey(keys: readonly string[], tie: (a: number, b: number) 
     const y = keys[b] as string;
     return x < y ? -1 : x > y ? 1 : tie(a, b);
   };
-  // Row index bits below the digit: 28 + 25 bits fit a double's 53-bit integer range.
-  if (n > 2 ** (53 - UNITS * UNIT_BITS)) {
+  if (n > 2 ** INDEX_BITS_MAX) {
     order.sort(compare);
     return order;
   }
@@ -43,14 +43,18 @@ export function orderByKey(keys: readonly string[], tie: (a: number, b: number) 
       sortRun(order, lo, hi, compare);
       continue;
     }
-    const span = 2 ** Math.ceil(Math.log2(m));
+    // The row's index in the range goes below the digit; the fewer rows, the more units the digit can take
+    // (200,000 rows: 5 units; 50 rows: 6), so a range needs fewer levels.
+    const indexBits = Math.ceil(Math.log2(m));
+    const units = Math.min(7, Math.floor((53 - indexBits) / UNIT_BITS));
+    const span = 2 ** indexBits;
     for (let i = lo; i < hi; i++) {
       rows[i] = order[i] as number;
-      packed[i] = digitOf(keys[order[i] as number] as string, depth) * span + (i - lo);
+      packed[i] = digitOf(keys[order[i] as number] as string, depth, units) * span + (i - lo);
     }
     packed.subarray(lo, hi).sort();
     for (let i = lo; i < hi; i++) order[i] = rows[lo + ((packed[i] as number) % span)] as number;
-    // Runs of one digit: recurse on the next four units, unless the digit ends every key of the run or was
+    // Runs of one digit: recurse on the units after it, unless the digit ends every key of the run or was
     // clamped, where the strings decide.
     let start = lo;
     let digit = Math.floor((packed[lo] as number) / span);
@@ -58,8 +62,8 @@ export function orderByKey(keys: readonly string[], tie: (a: number, b: number) 
       const d = i < hi ? Math.floor((packed[i] as number) / span) : -1;
       if (d === digit) continue;
       if (i - start > 1) {
-        if (clamped(digit) || !anyLonger(keys, order, start, i, depth + UNITS)) sortRun(order, start, i, compare);
-        else ranges.push(start, i, depth + UNITS);
+        if (clamped(digit, units) || !anyLonger(keys, order, start, i, depth + units)) sortRun(order, start, i, compare);
+        else ranges.push(start, i, depth + units);
       }
       start = i;
       digit = d;
@@ -69,14 +73,14 @@ export function orderByKey(keys: readonly string[], tie: (a: number, b: number) 
 }
 
 /**
- * Units depth..depth+3 of `key` as one number, 7 bits each, 0 past the end. A unit of 127 or more clamps to 127
- * and zeroes the rest of the digit: order is kept (such keys sort after every key with a smaller unit there) and
- * the run they form is then sorted by comparing strings.
+ * `units` units of `key` from `depth` as one number, 7 bits each, 0 past the end. A unit of 127 or more clamps to
+ * 127 and zeroes the rest of the digit: order is kept (such keys sort after every key with a smaller unit there)
+ * and the run they form is then sorted by comparing strings.
  */
-function digitOf(key: string, depth: number): number {
+function digitOf(key: string, depth: number, units: number): number {
   let d = 0;
   let clampedHere = false;
-  for (let u = 0; u < UNITS; u++) {
+  for (let u = 0; u < units; u++) {
     const p = depth + u;
     let c = 0;
     if (!clampedHere && p < key.length) {
@@ -91,8 +95,8 @@ function digitOf(key: string, depth: number): number {
   return d;
 }
 
-function clamped(digit: number): boolean {
-  for (let u = 0; u < UNITS; u++) {
+function clamped(digit: number, units: number): boolean {
+  for (let u = 0; u < units; u++) {
     if (digit % (CLAMP + 1) === CLAMP) return true;
     digit = Math.floor(digit / (CLAMP + 1));
   }
