@@ -131,7 +131,9 @@ async function runTail(w: Workload, opts: BenchOptions, withMtail: boolean): Pro
       try {
         const r = await runTailCatchUp(cmd, program, log.path, TAIL_METRIC, opts.lines, port, join(opts.tmpDir, `tail-${name}`));
         results.get(name)!.push({ wallMs: r.catchUpMs, maxRssKb: r.maxRssKb, cpuMs: r.cpuMs, exitCode: 0, stderrTail: "" });
-        say(`  ${w.name} run ${run}/${opts.runs} ${name}: caught up in ${(r.catchUpMs / 1000).toFixed(2)} s`);
+        // Every run's peak RSS, not only the median: the daemon's peak depends on when V8 collects, and varies.
+        const rss = r.maxRssKb === null ? "" : `, peak RSS ${Math.round(r.maxRssKb / 1024)} MB`;
+        say(`  ${w.name} run ${run}/${opts.runs} ${name}: caught up in ${(r.catchUpMs / 1000).toFixed(2)} s${rss}`);
       } catch (err) {
         const why = err instanceof DaemonUnavailable ? `skipped: ${err.message}` : (err as Error).message;
         failed.set(name, why);

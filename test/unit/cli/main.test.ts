@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { main } from "../../../src/cli/main.js";
+import type { YoungGenerationLimit } from "../../../src/cli/young-generation.js";
 import { httpGet } from "../../helpers/logtally-process.js";
 import { waitFor } from "../../helpers/wait-for.js";
 
@@ -17,11 +18,25 @@ class Capture extends Writable {
   }
 }
 
-async function run(argv: string[], stopSignal?: Promise<unknown>): Promise<{ code: number; stdout: string; stderr: string }> {
+async function run(
+  argv: string[],
+  stopSignal?: Promise<unknown>,
+  youngGeneration?: YoungGenerationLimit,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = new Capture();
   const stderr = new Capture();
-  const code = await main(argv, { stdout, stderr, env: {}, stopSignal });
+  const code = await main(argv, { stdout, stderr, env: {}, stopSignal, youngGeneration });
   return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+/** Stands in for the young-generation limit bin/logtally.js passes, counting how often it was lifted. */
+function limitSpy(): YoungGenerationLimit & { stops: number } {
+  return {
+    stops: 0,
+    stop() {
+      this.stops++;
+    },
+  };
 }
 
 describe("cli/main", () => {
@@ -137,11 +152,24 @@ describe("cli/main", () => {
     expect(r.stderr).to.match(/cannot read --progs .*missing: no such file or directory/);
   });
 
-  it("runs the daemon in-process until told to stop", async () => {
+  const liftCases = [
+    { name: "one-shot", argv: () => ["--progs", progs, "--logs", log, "--one_shot"] },
+    { name: "compile_only", argv: () => ["--progs", progs, "--compile_only"] },
+  ];
+  for (const c of liftCases) {
+    it(`${c.name} lifts the young-generation limit (it only slowed such runs down)`, async () => {
+      const limit = limitSpy();
+      expect((await run(c.argv(), undefined, limit)).code).to.equal(0);
+      expect(limit.stops).to.equal(1);
+    });
+  }
+
+  it("runs the daemon in-process until told to stop, keeping the young-generation limit", async () => {
     const port = 39396;
     let stop: () => void = () => {};
     const stopped = new Promise<void>((resolve) => (stop = resolve));
-    const running = run(["--progs", progs, "--port", String(port), "--address", "127.0.0.1", "--log_level=warn"], stopped);
+    const limit = limitSpy();
+    const running = run(["--progs", progs, "--port", String(port), "--address", "127.0.0.1", "--log_level=warn"], stopped, limit);
     await waitFor(async () => {
       try {
         return (await httpGet({ port }, "/readyz")).status === 200;
@@ -153,6 +181,7 @@ describe("cli/main", () => {
     const r = await running;
     expect(r.code).to.equal(0);
     expect(r.stdout).to.equal("");
+    expect(limit.stops).to.equal(0);
   });
 
   it("an unknown time zone is a usage error", async () => {
