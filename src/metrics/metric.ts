@@ -47,9 +47,12 @@ export class Metric implements SeriesStorage {
   private scalarId = -1;
 
   private alive = new Uint8Array(0);
-  /** Numeric value per id; for histograms, the sum of observations (what mtail reports as the value). */
-  private vals = new Float64Array(0);
-  private times = new Float64Array(0);
+  /**
+   * Per id, its numeric value (for histograms the sum of observations, what mtail reports as the value) at 2 * id
+   * and its last update time at 2 * id + 1: an update writes one cache line, not two (bench high-cardinality, 6
+   * alternating runs each: 1.09-1.19 s with two arrays, 1.01-1.12 s with one).
+   */
+  private cells = new Float64Array(0);
   private ttls = new Float64Array(0);
   private seqs = new Float64Array(0);
   /** Values of string metrics (null for numeric ones). */
@@ -145,8 +148,8 @@ export class Metric implements SeriesStorage {
       this.observe(id, v, tMs);
       return;
     }
-    this.vals[id] = (this.vals[id] as number) + v;
-    this.times[id] = tMs;
+    this.cells[2 * id] = (this.cells[2 * id] as number) + v;
+    this.cells[2 * id + 1] = tMs;
   }
 
   /** Sets a numeric value (`=`); a histogram observes v, as mtail does for `h = v`. */
@@ -159,8 +162,8 @@ export class Metric implements SeriesStorage {
       this.setStr(id, String(v), tMs);
       return;
     }
-    this.vals[id] = v;
-    this.times[id] = tMs;
+    this.cells[2 * id] = v;
+    this.cells[2 * id + 1] = tMs;
   }
 
   /** Sets the value of a string metric. */
@@ -170,13 +173,13 @@ export class Metric implements SeriesStorage {
       return;
     }
     this.strs[id] = detachString(s);
-    this.times[id] = tMs;
+    this.cells[2 * id + 1] = tMs;
   }
 
   /** `x++` used as a value: adds, then returns the new value. */
   incGet(id: number, by: number, tMs: number): number {
     this.add(id, by, tMs);
-    return this.vals[id] as number;
+    return this.cells[2 * id] as number;
   }
 
   /**
@@ -195,14 +198,14 @@ export class Metric implements SeriesStorage {
         this.hist[at] = (this.hist[at] as number) + 1;
       }
       this.hcount[id] = (this.hcount[id] as number) + 1;
-      this.vals[id] = (this.vals[id] as number) + v;
+      this.cells[2 * id] = (this.cells[2 * id] as number) + v;
     }
-    this.times[id] = tMs;
+    this.cells[2 * id + 1] = tMs;
   }
 
   /** The numeric value (0 for string metrics, as mtail exports them). */
   num(id: number): number {
-    return this.strs === null ? (this.vals[id] as number) : 0;
+    return this.strs === null ? (this.cells[2 * id] as number) : 0;
   }
 
   /** The value of a string metric ("" for numeric ones). */
@@ -212,12 +215,12 @@ export class Metric implements SeriesStorage {
 
   /** The value: a string for string metrics, else a number (a histogram's sum). */
   value(id: number): number | string {
-    return this.strs === null ? (this.vals[id] as number) : (this.strs[id] as string);
+    return this.strs === null ? (this.cells[2 * id] as number) : (this.strs[id] as string);
   }
 
   /** Last update, ms since the epoch (0 until the first update). */
   time(id: number): number {
-    return this.times[id] as number;
+    return this.cells[2 * id + 1] as number;
   }
 
   /** `del ... after` time to live in ms (0: never expires). */
@@ -249,7 +252,7 @@ export class Metric implements SeriesStorage {
 
   /** Histograms: sum of all observations. */
   histSum(id: number): number {
-    return this.layout === null ? 0 : (this.vals[id] as number);
+    return this.layout === null ? 0 : (this.cells[2 * id] as number);
   }
 
   /** Histograms: number of observations. */
@@ -323,17 +326,17 @@ export class Metric implements SeriesStorage {
     let removed = 0;
     for (const id of this.ids()) {
       const ttl = this.ttls[id] as number;
-      if (ttl > 0 && nowMs - (this.times[id] as number) > ttl) {
+      if (ttl > 0 && nowMs - (this.cells[2 * id + 1] as number) > ttl) {
         this.deleteId(id);
         removed++;
       }
     }
     // mtail removes, one at a time, the series with the earliest update time (the first created on a tie).
     if (this.limit > 0 && this.live > this.limit) {
-      const times = this.times;
+      const cells = this.cells;
       const seqs = this.seqs;
       const order = this.ids().sort(
-        (a, b) => (times[a] as number) - (times[b] as number) || (seqs[a] as number) - (seqs[b] as number),
+        (a, b) => (cells[2 * a + 1] as number) - (cells[2 * b + 1] as number) || (seqs[a] as number) - (seqs[b] as number),
       );
       for (let i = 0; this.live > this.limit; i++) {
         this.deleteId(order[i] as number);
@@ -403,8 +406,8 @@ export class Metric implements SeriesStorage {
       this.reused = true;
     }
     this.alive[id] = 1;
-    this.vals[id] = 0;
-    this.times[id] = 0;
+    this.cells[2 * id] = 0;
+    this.cells[2 * id + 1] = 0;
     this.ttls[id] = 0;
     this.seqs[id] = this.nextSeq++;
     if (this.strs !== null) this.strs[id] = "";
@@ -421,8 +424,7 @@ export class Metric implements SeriesStorage {
     let cap = Math.max(4, this.capacity * 2);
     while (cap < need) cap *= 2;
     this.alive = grown(this.alive, cap);
-    this.vals = grown(this.vals, cap);
-    this.times = grown(this.times, cap);
+    this.cells = grown(this.cells, 2 * cap);
     this.ttls = grown(this.ttls, cap);
     this.seqs = grown(this.seqs, cap);
     if (this.nb > 0) {
