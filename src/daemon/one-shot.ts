@@ -3,7 +3,7 @@
 
 import { basename, resolve } from "node:path";
 import type { Options } from "./options.js";
-import { renderJson } from "../exporter/json.js";
+import { jsonChunks } from "../exporter/json.js";
 import { ExpositionError, StoreExposition } from "../exporter/prometheus-text.js";
 import { Store } from "../metrics/store.js";
 import { Runtime, compileOnly, listProgramFiles } from "../runtime/index.js";
@@ -114,22 +114,21 @@ export async function runOneShot(options: Options, io: CommandIo): Promise<numbe
     }
   }
 
-  // Prometheus text goes out in chunks, never as one string: 200k series are 15 MB of text (see prometheus-text.ts).
-  let exposition: StoreExposition | null = null;
-  let text = "";
-  try {
-    if (options.one_shot_format === "prometheus") {
-      exposition = new StoreExposition(store, { emitProgLabel: options.emit_prog_label, emitTimestamp: options.emit_metric_timestamp });
-    } else {
-      text = renderJson(store);
+  // Both formats go out in chunks, never as one string: 200k series are 15 MB of text, 35 MB of JSON.
+  let chunks: Iterable<string>;
+  if (options.one_shot_format === "prometheus") {
+    try {
+      const exposition = new StoreExposition(store, { emitProgLabel: options.emit_prog_label, emitTimestamp: options.emit_metric_timestamp });
+      chunks = exposition.chunks("prometheus");
+    } catch (err) {
+      if (!(err instanceof ExpositionError)) throw err;
+      io.stderr.write(`logtally: cannot export the metrics: ${err.message}\n`);
+      return 1;
     }
-  } catch (err) {
-    if (!(err instanceof ExpositionError)) throw err;
-    io.stderr.write(`logtally: cannot export the metrics: ${err.message}\n`);
-    return 1;
+  } else {
+    chunks = jsonChunks(store);
   }
-  if (exposition === null) await writeAll(io.stdout, text);
-  else for (const chunk of exposition.chunks("prometheus")) await writeAll(io.stdout, chunk);
+  for (const chunk of chunks) await writeAll(io.stdout, chunk);
   return 0;
 }
 

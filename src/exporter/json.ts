@@ -17,6 +17,17 @@ type Node = { raw: string } | Node[] | { fields: Array<[string, Node]> };
  * them as the strings "NaN", "+Inf", "-Inf" instead.
  */
 export function renderJson(store: Store): string {
+  return [...jsonChunks(store)].join("");
+}
+
+const CHUNK_CHARS = 64 * 1024;
+
+/**
+ * The same text as renderJson, in chunks of about 64 KB, so a large store is never one tree and one string (bench
+ * high-cardinality in one-shot JSON: 200,000 series, 35 MB of text, took 2.0 s and 500 MB peak RSS that way):
+ * series are encoded one at a time. A generator, so a writer can wait for a stream to drain between chunks.
+ */
+export function* jsonChunks(store: Store): Generator<string, void, undefined> {
   const byName = new Map<string, Metric[]>();
   for (const m of store.metrics()) {
     if (m.hidden) continue;
@@ -24,14 +35,51 @@ export function renderJson(store: Store): string {
     if (list === undefined) byName.set(m.name, [m]);
     else list.push(m);
   }
-  const fields: Array<[string, Node]> = [];
-  for (const name of [...byName.keys()].sort(compareGoStrings)) {
-    fields.push([name, byName.get(name)!.map(metricNode)]);
+  if (byName.size === 0) {
+    yield "{}";
+    return;
   }
-  return write({ fields }, "");
+  let text = "{";
+  let firstName = true;
+  for (const name of [...byName.keys()].sort(compareGoStrings)) {
+    text += (firstName ? "" : ",") + "\n  " + formatGoJsonString(name) + ": [";
+    firstName = false;
+    const metrics = byName.get(name)!;
+    for (let i = 0; i < metrics.length; i++) {
+      const m = metrics[i]!;
+      text += (i > 0 ? "," : "") + "\n    {";
+      const fields = metricFields(m);
+      for (let j = 0; j < fields.length; j++) {
+        const [key, node] = fields[j]!;
+        text += (j > 0 ? "," : "") + "\n      " + formatGoJsonString(key) + ": ";
+        if (node !== LABEL_VALUES) {
+          text += write(node, "      ");
+          continue;
+        }
+        // json.MarshalIndent's layout for the array, one series at a time.
+        text += "[";
+        const ids = m.ids();
+        for (let k = 0; k < ids.length; k++) {
+          text += (k > 0 ? "," : "") + "\n        " + write(labelValueNode(m, ids[k]!), "        ");
+          if (text.length >= CHUNK_CHARS) {
+            yield text;
+            text = "";
+          }
+        }
+        text += "\n      ]";
+      }
+      text += "\n    }";
+    }
+    text += "\n  ]";
+  }
+  yield text + "\n}";
 }
 
-function metricNode(m: Metric): Node {
+/** Stands for the LabelValues array in metricFields: jsonChunks writes it series by series. */
+const LABEL_VALUES: Node = { raw: "" };
+
+/** A metric's fields in mtail's order, LabelValues (when it has series) as the LABEL_VALUES marker. */
+function metricFields(m: Metric): Array<[string, Node]> {
   const histogram = m.kind === Kind.Histogram;
   const f: Array<[string, Node]> = [
     ["Name", str(m.name)],
@@ -40,11 +88,7 @@ function metricNode(m: Metric): Node {
     ["Type", raw(String(histogram ? ValueType.Buckets : m.type))],
   ];
   if (m.keys.length > 0) f.push(["Keys", m.keys.map(str)]);
-  if (m.size > 0) {
-    const lvs: Node[] = [];
-    for (const id of m.ids()) lvs.push(labelValueNode(m, id));
-    f.push(["LabelValues", lvs]);
-  }
+  if (m.size > 0) f.push(["LabelValues", LABEL_VALUES]);
   f.push(["Source", str(m.source)]);
   if (histogram && m.layout !== null) {
     const ranges: Node[] = [];
@@ -56,7 +100,7 @@ function metricNode(m: Metric): Node {
     f.push(["Buckets", ranges]);
   }
   if (m.limit > 0) f.push(["Limit", raw(String(m.limit))]);
-  return { fields: f };
+  return f;
 }
 
 function labelValueNode(m: Metric, id: number): Node {
@@ -95,11 +139,12 @@ function valueNode(m: Metric, id: number): Node {
   return { fields: [["Value", value], ["Time", time]] };
 }
 
-/** ms (possibly fractional) to integer ns, exact beyond 2^53. */
+/** ms (possibly fractional) to integer ns, exact beyond 2^53: the digits of whole microseconds, then "000". */
 function msToNs(ms: number): string {
   if (!Number.isFinite(ms)) return "0";
   const us = Math.round(ms * 1000);
-  return (BigInt(us) * 1000n).toString();
+  if (us === 0) return "0";
+  return Number.isSafeInteger(us) ? String(us) + "000" : (BigInt(us) * 1000n).toString();
 }
 
 function raw(token: string): Node {
