@@ -11,7 +11,7 @@ import { childBlocks } from "./walk.js";
 /** How a value is held at run time, as in mtail's VM stack: it decides which conversions fail. */
 type Repr = "i64" | "int" | "f64" | "str" | "bool" | "none";
 
-/** The generated program: source of a factory taking (H, M, R, RB, RG, K, onError, LIT) and returning the line function. */
+/** The generated program: source of a factory taking (H, M, R, RB, RG, K, onError, LIT, SCAN) and returning the line function. */
 export interface GeneratedCode {
   /** Body of the factory function: `return { line: function(line, filename) {...}, begin: function() {...} }`. */
   source: string;
@@ -26,7 +26,17 @@ export interface GeneratedCode {
 const q = (s: string): string => JSON.stringify(s);
 
 /** Generates code for a checked program. */
-export function generate(root: StmtList, table: SymbolTable, literals: readonly (string | null)[] = []): GeneratedCode {
+/**
+ * Generates code for a checked program. `literals[i]` is a literal every match of pattern i contains (or null);
+ * with `scanLiterals` the line function finds them all in one pass of SCAN (a LiteralScanner) instead of one
+ * `includes` per pattern.
+ */
+export function generate(
+  root: StmtList,
+  table: SymbolTable,
+  literals: readonly (string | null)[] = [],
+  scanLiterals = false,
+): GeneratedCode {
   const keyArrays: number[] = [];
 
   // Patterns known to have matched at the current point (inside a block guarded by them, or on the right of
@@ -182,10 +192,11 @@ export function generate(root: StmtList, table: SymbolTable, literals: readonly 
   // With a required literal (argument LIT, see required-literal.ts) the regex runs only on lines containing it;
   // a line without it sets the match to null, exactly as a failed exec. many-rules benchmark (42 anchored
   // regexes that all fail at the daemon name): regex time 1107-1202 -> 597-681 ms per 200k lines.
-  const matchLine = (p: PatternExpr): string =>
-    (literals[p.index as number] ?? null) === null
-      ? `((${matchVar(p)} = ${lineRegex(p)}.exec(line)) !== null)`
-      : `((${matchVar(p)} = (line.includes(L${p.index}) ? ${lineRegex(p)}.exec(line) : null)) !== null)`;
+  const matchLine = (p: PatternExpr): string => {
+    if ((literals[p.index as number] ?? null) === null) return `((${matchVar(p)} = ${lineRegex(p)}.exec(line)) !== null)`;
+    const has = scanLiterals ? `FOUND[${p.index}] === STAMP` : `line.includes(L${p.index})`;
+    return `((${matchVar(p)} = (${has} ? ${lineRegex(p)}.exec(line) : null)) !== null)`;
+  };
 
   /** Truth of a value where mtail jumps on it (Jnm): a bool, or an int that is not zero; anything else is true. */
   const truthy = (e: Expr, forOr: boolean): string => {
@@ -474,13 +485,17 @@ export function generate(root: StmtList, table: SymbolTable, literals: readonly 
   const constants = [
     ...table.metrics.map((m) => `m${m.index} = M[${m.index}]`),
     ...table.patterns.map((p) => `re${p.index} = R[${p.index}]`),
-    ...table.patterns.filter((p) => (literals[p.index as number] ?? null) !== null).map((p) => `L${p.index} = LIT[${p.index}]`),
+    ...(scanLiterals
+      ? [`FOUND = new Float64Array(${literals.length})`]
+      : table.patterns.filter((p) => (literals[p.index as number] ?? null) !== null).map((p) => `L${p.index} = LIT[${p.index}]`)),
     ...table.patterns.filter((p) => p.hasBmpTwin === true).map((p) => `rb${p.index} = RB[${p.index}]`),
     ...keyArrays.map((_, i) => `k${i} = K[${i}]`),
   ];
   const source = [
     `"use strict";`,
     ...(constants.length > 0 ? [`const ${constants.join(", ")};`] : []),
+    // Which line FOUND's stamps belong to (see literal-scan.ts): a number, so it never wraps.
+    ...(scanLiterals ? [`let STAMP = 0;`] : []),
     `const SURROGATE = /[\\ud800-\\udfff]/;`,
     `/** exec() of the BMP twin (rb) when the text holds no surrogate, else of the surrogate-aware regex (re). */`,
     `function X(re, rb, text) {`,
@@ -490,6 +505,7 @@ export function generate(root: StmtList, table: SymbolTable, literals: readonly 
     ...(readsAstralFlag ? [`  if (astral === undefined) astral = SURROGATE.test(line);`] : []),
     `  let ${locals.join(", ")};`,
     `  try {`,
+    ...(scanLiterals ? [`    SCAN.scan(line, FOUND, ++STAMP);`] : []),
     ...lineBody,
     `  } catch (e) {`,
     `    onError(e, line, filename);`,
@@ -499,6 +515,7 @@ export function generate(root: StmtList, table: SymbolTable, literals: readonly 
     `  const line = "", filename = "";`,
     `  let ${locals.join(", ")};`,
     `  try {`,
+    ...(scanLiterals ? [`    SCAN.scan(line, FOUND, ++STAMP);`] : []),
     ...beginBody,
     `  } catch (e) {`,
     `    onError(e, line, filename);`,

@@ -18,7 +18,11 @@ import { foldConstants } from "./fold-constants.js";
 import { DiagnosticList, formatDiagnostics, formatPos, type Diagnostic } from "./diagnostics.js";
 import { parseProgram } from "./parse.js";
 import { translateRegex } from "./regex.js";
+import { LiteralScanner } from "./literal-scan.js";
 import { requiredLiteral } from "./required-literal.js";
+
+/** Programs with at least this many required literals find them in one pass over each line (literal-scan.ts). */
+const SCAN_MIN_LITERALS = 16;
 import { Type, concrete } from "./types.js";
 
 /** Functions the generated code calls through `H`; the runtime provides them (see runtime/helpers.ts). */
@@ -195,7 +199,11 @@ export function compile(name: string, source: string, options: CompileOptions = 
   // where most lines fail most patterns, i.e. with several patterns (many-rules benchmark, 42 patterns: 3.63 ->
   // 2.44 s CPU per 1M lines); a lone pattern usually matches, and the test was pure cost (apache +4%).
   const literals = regexes.length > 1 ? regexes.map((re) => requiredLiteral(re.source, re.flags)) : [];
-  const code = generate(root, table, literals);
+  // With many literals, one pass over the line finds them all: the pass costs about as much as 20 includes() on a
+  // 120-character line (many-rules benchmark, 42 literals, 300k lines: 680-750 ms of includes() against 270-400 ms
+  // of scanning), so it is used from SCAN_MIN_LITERALS on.
+  const scanner = literals.filter((l) => l !== null).length >= SCAN_MIN_LITERALS ? new LiteralScanner(literals) : null;
+  const code = generate(root, table, literals, scanner !== null);
   const sourceLines = source.split("\n");
   const declarations: MetricDeclaration[] = [];
   const initialise: number[] = [];
@@ -241,11 +249,11 @@ export function compile(name: string, source: string, options: CompileOptions = 
       // Global twins of each regex, for subst(): replaceAll needs the `g` flag; the line regexes must not have it.
       const globals = regexes.map((r) => new RegExp(r.source, r.flags + "g"));
       const keys = keyArrays.map((n) => new Array<string>(n).fill(""));
-      const factory = new Function("H", "M", "R", "RB", "RG", "K", "onError", "LIT", js) as (
+      const factory = new Function("H", "M", "R", "RB", "RG", "K", "onError", "LIT", "SCAN", js) as (
         h: ProgramHelpers, m: readonly MetricHandle[], r: readonly RegExp[], rb: readonly RegExp[], rg: readonly RegExp[], k: string[][],
-        e: RuntimeErrorHandler, lit: readonly (string | null)[],
+        e: RuntimeErrorHandler, lit: readonly (string | null)[], scan: LiteralScanner | null,
       ) => LinkedProgram;
-      return factory(helpers, metrics, regexes, bmpRegexes, globals, keys, onError, literals);
+      return factory(helpers, metrics, regexes, bmpRegexes, globals, keys, onError, literals, scanner);
     },
   };
   return { program };

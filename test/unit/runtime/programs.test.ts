@@ -22,6 +22,13 @@ function run(src: string, lines: string[], filename = "/var/log/test.log"): { va
 
 const cases: { name: string; src: string; lines: string[]; want: Record<string, number | string>; errors?: number }[] = [
   {
+    // 18 patterns with required literals: the line function finds them in one pass (literal-scan.ts).
+    name: "many patterns, each run only where its literal occurs",
+    src: "counter hits by rule\n/^\\w+ sshd\\[\\d+\\]: alpha (\\d+)$/ {\n  hits[\"alpha\"] += $1\n}\n/^\\w+ cron\\[\\d+\\]: beta (\\d+)$/ {\n  hits[\"beta\"] += $1\n}\n/^\\w+ kernel\\[\\d+\\]: gamma (\\d+)$/ {\n  hits[\"gamma\"] += $1\n}\n/^\\w+ named\\[\\d+\\]: delta (\\d+)$/ {\n  hits[\"delta\"] += $1\n}\n/^\\w+ postfix\\[\\d+\\]: epsilon (\\d+)$/ {\n  hits[\"epsilon\"] += $1\n}\n/^\\w+ dhcpd\\[\\d+\\]: zeta (\\d+)$/ {\n  hits[\"zeta\"] += $1\n}\n/^\\w+ ntpd\\[\\d+\\]: eta (\\d+)$/ {\n  hits[\"eta\"] += $1\n}\n/^\\w+ sudo\\[\\d+\\]: theta (\\d+)$/ {\n  hits[\"theta\"] += $1\n}\n/^\\w+ su\\[\\d+\\]: iota (\\d+)$/ {\n  hits[\"iota\"] += $1\n}\n/^\\w+ login\\[\\d+\\]: kappa (\\d+)$/ {\n  hits[\"kappa\"] += $1\n}\n/^\\w+ systemd\\[\\d+\\]: lambda (\\d+)$/ {\n  hits[\"lambda\"] += $1\n}\n/^\\w+ dbus\\[\\d+\\]: mu (\\d+)$/ {\n  hits[\"mu\"] += $1\n}\n/^\\w+ udev\\[\\d+\\]: nu (\\d+)$/ {\n  hits[\"nu\"] += $1\n}\n/^\\w+ rsyslogd\\[\\d+\\]: xi (\\d+)$/ {\n  hits[\"xi\"] += $1\n}\n/^\\w+ smartd\\[\\d+\\]: omicron (\\d+)$/ {\n  hits[\"omicron\"] += $1\n}\n/^\\w+ anacron\\[\\d+\\]: pi (\\d+)$/ {\n  hits[\"pi\"] += $1\n}\n/^\\w+ polkitd\\[\\d+\\]: rho (\\d+)$/ {\n  hits[\"rho\"] += $1\n}\n/^\\w+ chronyd\\[\\d+\\]: sigma (\\d+)$/ {\n  hits[\"sigma\"] += $1\n}\n",
+    lines: ["host sshd[1]: alpha 2", "host cron[2]: beta 3", "host sshd[3]: beta 4", "host sigma: sigma 1", "host chronyd[9]: sigma 5", "host sshd[1]: alpha 1"],
+    want: { "hits{alpha}": 3, "hits{beta}": 3, "hits{sigma}": 5 },
+  },
+  {
     name: "scalar counters start at zero",
     src: "counter never\n/nomatch/ {\n  never++\n}\n",
     lines: ["a", "b"],
