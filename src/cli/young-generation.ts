@@ -23,6 +23,15 @@ import { getHeapSpaceStatistics, setFlagsFromString } from "node:v8";
  */
 export const SEMI_SPACE_LIMIT_BYTES = 2 << 20;
 
+/**
+ * The limit for one-shot and compile-only runs: 8 MiB. With V8's own 16 MiB, peak RSS depended on whether the young
+ * generation happened to grow to it: bench many-rules peaked at 76-98 MB over runs (heap 17-49 MB at exit), 86-89
+ * MB with 8 MiB, 81-82 MB with 4 MiB, 71-73 MB with 2 MiB; high-cardinality at 139-143, 124, 113-114 and 112 MB.
+ * But 2 MiB cost high-cardinality ~15% of its time (1.45-1.59 s against 1.24-1.35 s, alternating runs) and apache
+ * ~5%; 8 MiB ran as fast as V8's default within run-to-run noise (4 runs each, 2-core machine under load).
+ */
+export const ONE_SHOT_SEMI_SPACE_LIMIT_BYTES = 8 << 20;
+
 /** V8's own growth factor (`node --v8-options`: `--semi-space-growth-factor`, default 2), restored below the limit. */
 const V8_GROWTH_FACTOR = 2;
 
@@ -33,6 +42,8 @@ const YOUNG_GENERATION_FLAG = /--(?:max|min)[-_]semi[-_]space[-_]size|--semi[-_]
 export interface YoungGenerationLimit {
   /** Stops watching and gives V8 back its own growth factor. */
   stop(): void;
+  /** Moves the limit (bytes per semi-space); a young generation already past it stays where it is. */
+  setLimit(limitBytes: number): void;
 }
 
 /**
@@ -66,7 +77,9 @@ export function limitYoungGeneration(
 ): YoungGenerationLimit | undefined {
   if (nodeFlags.some((f) => YOUNG_GENERATION_FLAG.test(f))) return undefined;
   let growing = true; // whether V8's own factor is in force
+  let stopped = false;
   const check = (): void => {
+    if (stopped) return;
     // V8 grows by doubling: allow it only while the doubled size stays within the limit.
     const allowGrowth = semiSpaceBytes() * V8_GROWTH_FACTOR <= limitBytes;
     if (allowGrowth === growing) return;
@@ -78,9 +91,14 @@ export function limitYoungGeneration(
   observer.observe({ entryTypes: ["gc"] });
   return {
     stop() {
+      stopped = true;
       observer.disconnect();
       if (!growing) setFlagsFromString(`--semi-space-growth-factor=${V8_GROWTH_FACTOR}`);
       growing = true;
+    },
+    setLimit(bytes: number) {
+      limitBytes = bytes;
+      check();
     },
   };
 }

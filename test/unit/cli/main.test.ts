@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { main } from "../../../src/cli/main.js";
-import type { YoungGenerationLimit } from "../../../src/cli/young-generation.js";
+import { ONE_SHOT_SEMI_SPACE_LIMIT_BYTES, type YoungGenerationLimit } from "../../../src/cli/young-generation.js";
 import { httpGet } from "../../helpers/logtally-process.js";
 import { waitFor } from "../../helpers/wait-for.js";
 
@@ -29,12 +29,16 @@ async function run(
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
-/** Stands in for the young-generation limit bin/logtally.js passes, counting how often it was lifted. */
-function limitSpy(): YoungGenerationLimit & { stops: number } {
+/** Stands in for the young-generation limit bin/logtally.js passes, recording what main did with it. */
+function limitSpy(): YoungGenerationLimit & { stops: number; limits: number[] } {
   return {
     stops: 0,
+    limits: [],
     stop() {
       this.stops++;
+    },
+    setLimit(bytes: number) {
+      this.limits.push(bytes);
     },
   };
 }
@@ -157,10 +161,11 @@ describe("cli/main", () => {
     { name: "compile_only", argv: () => ["--progs", progs, "--compile_only"] },
   ];
   for (const c of liftCases) {
-    it(`${c.name} lifts the young-generation limit (it only slowed such runs down)`, async () => {
+    it(`${c.name} raises the young-generation limit to the one-shot limit (2 MiB only slowed such runs down)`, async () => {
       const limit = limitSpy();
       expect((await run(c.argv(), undefined, limit)).code).to.equal(0);
-      expect(limit.stops).to.equal(1);
+      expect(limit.limits).to.deep.equal([ONE_SHOT_SEMI_SPACE_LIMIT_BYTES]);
+      expect(limit.stops).to.equal(0);
     });
   }
 
@@ -182,6 +187,7 @@ describe("cli/main", () => {
     expect(r.code).to.equal(0);
     expect(r.stdout).to.equal("");
     expect(limit.stops).to.equal(0);
+    expect(limit.limits).to.deep.equal([]);
   });
 
   it("an unknown time zone is a usage error", async () => {

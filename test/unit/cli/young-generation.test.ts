@@ -11,10 +11,15 @@ const MIB = 1 << 20;
  * as a daemon catching up does) over 500 event-loop turns, and returns its largest semi-space in bytes. The limit
  * is checked between turns, so each turn allocates less than a semi-space of the limit's size.
  */
-function largestSemiSpace(limitBytes: number | null, nodeArgs: string[] = []): { largest: number; limited: boolean } {
+function largestSemiSpace(
+  limitBytes: number | null,
+  nodeArgs: string[] = [],
+  raiseTo: number | null = null,
+): { largest: number; limited: boolean } {
   const script = `
     import { limitYoungGeneration, semiSpaceBytes } from ${JSON.stringify(MODULE)};
     const limit = ${limitBytes === null ? "undefined" : `limitYoungGeneration(${limitBytes})`};
+    ${raiseTo === null ? "" : `limit.setLimit(${raiseTo});`}
     let keep = [];
     let largest = 0;
     for (let turn = 0; turn < 500; turn++) {
@@ -43,6 +48,12 @@ describe("cli/young-generation", () => {
     const r = largestSemiSpace(2 * MIB);
     expect(r.limited).to.equal(true);
     expect(r.largest).to.be.at.most(2 * MIB);
+  });
+
+  it("setLimit moves the limit: the young generation grows past the old one, not past the new one", () => {
+    const r = largestSemiSpace(1 * MIB, [], 4 * MIB);
+    expect(r.largest).to.be.greaterThan(1 * MIB);
+    expect(r.largest).to.be.at.most(4 * MIB);
   });
 
   it("stays out when node was given a young-generation size of its own", () => {
