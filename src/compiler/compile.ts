@@ -132,6 +132,8 @@ export interface CompileOptions {
    * must not import the runtime). Returns the error text, or null/undefined when the layout is fine.
    */
   checkTimeLayout?: (layout: string) => string | null | undefined;
+  /** From how many required literals a program finds them in one pass per line (default 16; tests lower it). */
+  literalScanMin?: number;
 }
 
 export type CompileResult = { program: CompiledProgram } | { diagnostics: string; errors: readonly Diagnostic[] };
@@ -202,7 +204,8 @@ export function compile(name: string, source: string, options: CompileOptions = 
   // With many literals, one pass over the line finds them all: the pass costs about as much as 20 includes() on a
   // 120-character line (many-rules benchmark, 42 literals, 300k lines: 680-750 ms of includes() against 270-400 ms
   // of scanning), so it is used from SCAN_MIN_LITERALS on.
-  const scanner = literals.filter((l) => l !== null).length >= SCAN_MIN_LITERALS ? new LiteralScanner(literals) : null;
+  const scanMin = options.literalScanMin ?? SCAN_MIN_LITERALS;
+  const scanner = literals.filter((l) => l !== null).length >= scanMin ? new LiteralScanner(literals) : null;
   const code = generate(root, table, literals, scanner !== null);
   const sourceLines = source.split("\n");
   const declarations: MetricDeclaration[] = [];

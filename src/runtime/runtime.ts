@@ -31,6 +31,8 @@ export interface RuntimeOptions {
   errorLogIntervalMs?: number;
   /** Clock, for tests. */
   now?: () => number;
+  /** Tests: from how many required literals a program scans for them in one pass (see compiler/literal-scan.ts). */
+  literalScanMin?: number;
 }
 
 /** What programs() reports about one program. */
@@ -146,7 +148,11 @@ export class Runtime {
   load(name: string, source: string): LoadResult {
     const key = basename(name);
     const state = this.stateFor(key);
-    const result = compile(key, source, { maxRegexpLength: this.options.maxRegexpLength, checkTimeLayout: checkLayout });
+    const result = compile(key, source, {
+      maxRegexpLength: this.options.maxRegexpLength,
+      checkTimeLayout: checkLayout,
+      literalScanMin: this.options.literalScanMin,
+    });
     if (!("program" in result)) return this.loadFailed(state, result.diagnostics, result.errors.length);
     const compiled = result.program;
     // As mtail: a program may not declare a name another loaded program declares with another kind. Every

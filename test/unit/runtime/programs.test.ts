@@ -5,9 +5,14 @@ import { Store } from "../../../src/metrics/store.js";
 import { Runtime } from "../../../src/runtime/index.js";
 
 /** Runs `src` over `lines` and returns "name{v1,v2}" -> value for every datum (histograms: "count/sum"). */
-function run(src: string, lines: string[], filename = "/var/log/test.log"): { values: Record<string, number | string>; runtime: Runtime } {
+function run(
+  src: string,
+  lines: string[],
+  filename = "/var/log/test.log",
+  literalScanMin?: number,
+): { values: Record<string, number | string>; runtime: Runtime } {
   const store = new Store();
-  const runtime = new Runtime(store);
+  const runtime = new Runtime(store, { literalScanMin });
   const r = runtime.load("test.mtail", src);
   if (!r.ok) throw new Error(r.diagnostics);
   for (const l of lines) runtime.processLine(l, filename);
@@ -213,4 +218,15 @@ describe("programs: code generation and runtime semantics", () => {
       expect(runtime.programs()[0]?.runtimeErrors).to.equal(c.errors ?? 0, runtime.programs()[0]?.lastRuntimeError);
     });
   }
+
+  // The one-pass literal scan is used from 16 literals on; with it forced on, every case must give the same result.
+  describe("with every program's literals found in one pass", () => {
+    for (const c of cases) {
+      it(c.name, () => {
+        const { values, runtime } = run(c.src, c.lines, undefined, 1);
+        expect(values).to.deep.equal(c.want);
+        expect(runtime.programs()[0]?.runtimeErrors).to.equal(c.errors ?? 0, runtime.programs()[0]?.lastRuntimeError);
+      });
+    }
+  });
 });
