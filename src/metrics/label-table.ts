@@ -112,8 +112,8 @@ export class LabelTable {
 
   // find1, find2 and findN repeat one probe loop on purpose: each is the whole per-line lookup for its arity, with
   // no array built for the labels and no callback to compare them, so V8 compiles each to one tight loop. Measured:
-  // find1 as `findN` over a reused one-element array took 141-181 ms per 800k lookups of 200k labels, against
-  // 118-127 ms for this loop (3 runs each, same machine).
+  // find1 as `findN` over a reused one-element array took 137-165 ms per 800k lookups of 200k labels, against
+  // 119-150 ms for this loop (4 alternating runs each, same machine).
 
   /** The id of the one-label set (a), or -1. */
   find1(a: string): number {
