@@ -11,6 +11,8 @@ setFlagsFromString("--enable-experimental-regexp-engine-on-excessive-backtracks"
 import { Kind, ValueType, type MetricDeclaration } from "../metrics/types.js";
 import type { StmtList } from "./ast.js";
 import { expandDecorators } from "./check-decorators.js";
+import { checkDepth, deepestNode, DEFAULT_MAX_RECURSION_DEPTH } from "./check-depth.js";
+import { globToRegExp } from "./log-filter.js";
 import { checkSymbols } from "./check-symbols.js";
 import { checkTypes } from "./check-types.js";
 import { generate } from "./codegen.js";
@@ -102,8 +104,11 @@ export interface LinkedProgram {
 /** Receives a runtime error thrown inside a program, with the line it was processing. */
 export type RuntimeErrorHandler = (err: unknown, line: string, filename: string) => void;
 
-/** A compiled program, ready to be linked to the store by the runtime. */
-export interface CompiledProgram {
+/**
+ * A compiled program as plain data (structured-cloneable: it crosses from the compile worker to the main thread).
+ * makeProgram() adds link(); fields added here travel with the program without changes to the worker.
+ */
+export interface CompiledProgramData {
   /** Program name (the file's base name, e.g. "apache.mtail"). */
   readonly name: string;
   /** Metrics in declaration order; link() takes their store handles in this order. */
@@ -120,6 +125,18 @@ export interface CompiledProgram {
   readonly hasBegin: boolean;
   /** Whether line() reads its `astral` argument (else the caller need not compute it). */
   readonly readsAstralFlag: boolean;
+  /** Each regex's twin for lines without astral characters (the same RegExp when it needs none). */
+  readonly bmpRegexes: readonly RegExp[];
+  /** The literal each regex's matches must contain, or null (see required-literal.ts). */
+  readonly literals: readonly (string | null)[];
+  /** Whether the line function finds the literals with one LiteralScanner pass. */
+  readonly scanLiterals: boolean;
+  /** Size of each label-key array the generated code fills (K[i]). */
+  readonly keyArrays: readonly number[];
+}
+
+/** A compiled program, ready to be linked to the store by the runtime. */
+export interface CompiledProgram extends CompiledProgramData {
   /** Binds the generated code to metric handles (in declaration order) and helpers. */
   link(metrics: readonly MetricHandle[], helpers: ProgramHelpers, onError: RuntimeErrorHandler): LinkedProgram;
 }
@@ -134,6 +151,8 @@ export interface CompileOptions {
   checkTimeLayout?: (layout: string) => string | null | undefined;
   /** From how many required literals a program finds them in one pass per line (default 16; tests lower it). */
   literalScanMin?: number;
+  /** mtail's --max_recursion_depth (default 100): how deep the program tree may nest. */
+  maxRecursionDepth?: number;
 }
 
 export type CompileResult = { program: CompiledProgram } | { diagnostics: string; errors: readonly Diagnostic[] };
@@ -158,7 +177,27 @@ export function compile(name: string, source: string, options: CompileOptions = 
     return fail();
   }
   const root: StmtList = parsed.ast;
+  if (!checkDepth(root, diags, options.maxRecursionDepth ?? DEFAULT_MAX_RECURSION_DEPTH)) return fail();
+  try {
+    const data = compileTree(file, source, root, diags, options);
+    if (data === null) return fail();
+    return { program: makeProgram(data) };
+  } catch (e) {
+    // Every failure inside the compiler is a located error of this program, never an exception for the caller.
+    if (e instanceof RangeError) {
+      const deepest = deepestNode(root);
+      diags.add(deepest.pos, `The program nests too deeply for the compiler (${deepest.depth} levels once decorators are expanded).`);
+    } else {
+      diags.add(root.pos, `Internal compiler error: ${(e as Error).message ?? String(e)}.`);
+    }
+    return fail();
+  }
+}
+
+/** The passes after parsing: program data, or null when diagnostics were added. May throw (see compile()). */
+function compileTree(file: string, source: string, root: StmtList, diags: DiagnosticList, options: CompileOptions): CompiledProgramData | null {
   const decorators = expandDecorators(root, diags);
+  if (decorators.tooLarge === true) return null;
   const table = checkSymbols(root, diags);
   for (const [decl, used] of decorators) {
     if (!used) diags.add(decl.pos, `Declaration of decorator \`${decl.name}' here is never used.`);
@@ -195,7 +234,15 @@ export function compile(name: string, source: string, options: CompileOptions = 
 
   foldConstants(root, diags);
   checkTypes(root, diags, { checkTimeLayout: options.checkTimeLayout });
-  if (diags.length > 0) return fail();
+  for (const s of root.body) {
+    if (s.kind !== "LogFilterStmt") continue;
+    try {
+      globToRegExp(s.globs);
+    } catch (e) {
+      diags.add(s.pos, `Invalid log_filter glob: ${(e as Error).message}.`);
+    }
+  }
+  if (diags.length > 0) return null;
 
   // A literal every match must contain lets the line function skip the regex on lines without it. That pays
   // where most lines fail most patterns, i.e. with several patterns (many-rules benchmark, 42 patterns: 3.63 ->
@@ -236,28 +283,45 @@ export function compile(name: string, source: string, options: CompileOptions = 
     }
   }
   const logFilter = root.body.flatMap((s) => (s.kind === "LogFilterStmt" ? s.globs : []));
-  const js = code.source;
-  const keyArrays = code.keyArrays;
-
-  const program: CompiledProgram = {
+  const data: CompiledProgramData = {
     name: file,
     declarations,
     initialise,
-    js,
+    js: code.source,
     regexes,
+    bmpRegexes,
+    literals,
+    scanLiterals: scanner !== null,
+    keyArrays: code.keyArrays,
     logFilter: logFilter.length > 0 ? logFilter : null,
     hasBegin: code.hasBegin,
     readsAstralFlag: code.readsAstralFlag,
+  };
+  // Building the function is part of compiling: generated code that does not parse is reported here, not when
+  // the program is loaded.
+  programFactory(data.js);
+  return data;
+}
+
+type ProgramFactory = (
+  h: ProgramHelpers, m: readonly MetricHandle[], r: readonly RegExp[], rb: readonly RegExp[], rg: readonly RegExp[], k: string[][],
+  e: RuntimeErrorHandler, lit: readonly (string | null)[], scan: LiteralScanner | null,
+) => LinkedProgram;
+
+function programFactory(js: string): ProgramFactory {
+  return new Function("H", "M", "R", "RB", "RG", "K", "onError", "LIT", "SCAN", js) as ProgramFactory;
+}
+
+/** Adds link() to compiled program data (from compile(), or from the compile worker). */
+export function makeProgram(data: CompiledProgramData): CompiledProgram {
+  const scanner = data.scanLiterals ? new LiteralScanner(data.literals) : null;
+  return {
+    ...data,
     link(metrics, helpers, onError) {
       // Global twins of each regex, for subst(): replaceAll needs the `g` flag; the line regexes must not have it.
-      const globals = regexes.map((r) => new RegExp(r.source, r.flags + "g"));
-      const keys = keyArrays.map((n) => new Array<string>(n).fill(""));
-      const factory = new Function("H", "M", "R", "RB", "RG", "K", "onError", "LIT", "SCAN", js) as (
-        h: ProgramHelpers, m: readonly MetricHandle[], r: readonly RegExp[], rb: readonly RegExp[], rg: readonly RegExp[], k: string[][],
-        e: RuntimeErrorHandler, lit: readonly (string | null)[], scan: LiteralScanner | null,
-      ) => LinkedProgram;
-      return factory(helpers, metrics, regexes, bmpRegexes, globals, keys, onError, literals, scanner);
+      const globals = data.regexes.map((r) => new RegExp(r.source, r.flags + "g"));
+      const keys = data.keyArrays.map((n) => new Array<string>(n).fill(""));
+      return programFactory(data.js)(helpers, metrics, data.regexes, data.bmpRegexes, globals, keys, onError, data.literals, scanner);
     },
   };
-  return { program };
 }
