@@ -31,9 +31,14 @@ class HeldRecord {
   }
 }
 
-/** The multi-line joiner of one source: one record held per stream, so stdout and stderr lines never mix. */
+/**
+ * The multi-line joiner of one source. It holds one record: a line of another stream than the record's (stdout
+ * after stderr in a container log) ends it. Records are thus runs of consecutive lines, so what is held is always
+ * the last lines read: a restart that reads them again counts nothing twice, and the idle timeout, which watches
+ * the whole source, always applies (a record held per stream could wait for ever behind a busy other stream).
+ */
 export class MultilineJoiner {
-  private readonly held = [new HeldRecord(), new HeldRecord(), new HeldRecord()];
+  private readonly h = new HeldRecord();
   private readonly rule: LineRule;
   private readonly maxLines: number;
   private readonly maxChars: number;
@@ -50,15 +55,15 @@ export class MultilineJoiner {
 
   /** Takes one line (already unwrapped when the source is a container log). */
   readonly take: LineTaker = (text, filename, stream, timeMs, firstSeq) => {
-    const h = this.held[stream === "" ? 0 : stream === "stderr" ? 2 : 1] as HeldRecord;
-    const verdict: Verdict = this.rule.classify(text, h.lines === 0 ? 0 : h.state);
+    const h = this.h;
+    const verdict: Verdict = this.rule.classify(text, h.lines === 0 || h.stream !== stream ? 0 : h.state);
     const action = verdict & 3;
     const state = verdict >> 2;
     if (h.lines === 0) {
       h.begin(text, filename, stream, timeMs, firstSeq, state);
       return;
     }
-    if (action === LineAction.Start) {
+    if (action === LineAction.Start || h.stream !== stream) {
       this.handOn(h);
       h.begin(text, filename, stream, timeMs, firstSeq, state);
       return;
@@ -90,24 +95,19 @@ export class MultilineJoiner {
 
   /** The number of the oldest physical line held, or Infinity. */
   oldestHeld(): number {
-    let oldest = Infinity;
-    for (const h of this.held) if (h.lines > 0 && h.firstSeq < oldest) oldest = h.firstSeq;
-    return oldest;
+    return this.h.lines > 0 ? this.h.firstSeq : Infinity;
   }
 
-  /** Hands on every held record, oldest first. */
+  /** Hands on the held record. */
   flush(): void {
-    const order = this.held.filter((h) => h.lines > 0).sort((a, b) => a.firstSeq - b.firstSeq);
-    for (const h of order) this.handOn(h);
+    if (this.h.lines > 0) this.handOn(this.h);
   }
 
   /** Drops what is held. */
   clear(): void {
-    for (const h of this.held) {
-      h.lines = 0;
-      h.tentative = [];
-      h.firstSeq = Infinity;
-    }
+    this.h.lines = 0;
+    this.h.tentative = [];
+    this.h.firstSeq = Infinity;
   }
 
   // The record without its unconfirmed blank lines, then each of those as a record of its own.
