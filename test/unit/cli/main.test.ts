@@ -6,7 +6,7 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import { main } from "../../../src/cli/main.js";
 import { ONE_SHOT_SEMI_SPACE_LIMIT_BYTES, type YoungGenerationLimit } from "../../../src/cli/young-generation.js";
-import { httpGet } from "../../helpers/logtally-process.js";
+import { freePort, httpGet } from "../../helpers/logtally-process.js";
 import { waitFor } from "../../helpers/wait-for.js";
 
 /** A writable that keeps what was written. */
@@ -180,7 +180,7 @@ describe("cli/main", () => {
   }
 
   it("runs the daemon in-process until told to stop, keeping the young-generation limit", async () => {
-    const port = 39396;
+    const port = await freePort(); // log_level warn hides the "Serving" line that --port 0 relies on
     let stop: () => void = () => {};
     const stopped = new Promise<void>((resolve) => (stop = resolve));
     const limit = limitSpy();
