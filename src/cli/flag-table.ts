@@ -108,6 +108,31 @@ export const FLAGS = [
   { name: "max_recursion_depth", type: "int", default: 100, group: "compat", description: "mtail compatibility; no effect." },
 ] as const satisfies readonly FlagDef[];
 
+/**
+ * Flags of the subcommands `logtally test` and `logtally explain` (besides the main flags each shares, listed in
+ * `shares`). They are not Options: the daemon does not take them.
+ */
+export const SUBCOMMAND_FLAGS = {
+  test: {
+    usage: "logtally test [--update] [--unmatched] [PATH...]   (PATH: a folder of programs, NAME.mtail, NAME.test or NAME.test/CASE.log; default --progs, else programs/)",
+    shares: ["progs", "override_timezone", "syslog_use_current_year", "max_regexp_length", "max_line_length"],
+    own: [
+      { name: "update", type: "bool", default: false,
+        description: "Write each case's CASE.prom from the program's output where it is missing or differs, and say which changed." },
+      { name: "unmatched", type: "bool", default: false,
+        description: "List, per case, the log lines that no pattern of the program matched." },
+    ],
+  },
+  explain: {
+    usage: "logtally explain --progs DIR [--logs FILE] [--json] [LINE...]   (lines after -- may start with -)",
+    shares: ["progs", "logs", "override_timezone", "syslog_use_current_year", "max_regexp_length", "max_line_length"],
+    own: [
+      { name: "json", type: "bool", default: false,
+        description: "Print the explanation as one JSON document ({\"lines\": [...]}) for tools." },
+    ],
+  },
+} as const satisfies Record<string, { usage: string; shares: readonly FlagName[]; own: readonly FlagDef[] }>;
+
 type Flag = (typeof FLAGS)[number];
 type ValueOf<T extends FlagType> = T extends "bool" ? boolean
   : T extends "int" | "duration" ? number
