@@ -6,7 +6,9 @@ import type { CompiledProgram } from "../compiler/compile.js";
 import { ExpositionError, StoreExposition } from "../exporter/prometheus-text.js";
 import { Store } from "../metrics/store.js";
 import { Runtime } from "../runtime/index.js";
-import { readFileLines } from "../tailer/index.js";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { LineSplitter } from "../tailer/index.js";
 import { TraceRecorder } from "./trace-recorder.js";
 
 /** Flags a case may set in its CASE.yaml (the flags of the same names). */
@@ -73,11 +75,17 @@ export async function runCase(program: CompiledProgram, logPath: string, setting
     if (!recorder.matchedAny) unmatched.push([lineNo, text]);
     recorder.take();
   };
+  // A case's log is small: read whole and split by the tailer's splitter (the one-shot reader's double 1 MiB
+  // buffers per file cost more than the case itself: 100 cases, 1.20 -> 0.95 s of CPU).
+  let bytes: Buffer;
   try {
-    await readFileLines(logPath, onLine, settings.maxLineLength === undefined ? { maxLineLength: Infinity } : { maxLineLength: settings.maxLineLength });
+    bytes = readFileSync(logPath);
   } catch (err) {
     return failed(`cannot read ${logPath}: ${(err as Error).message}`);
   }
+  const splitter = new LineSplitter(onLine, resolve(logPath), settings.maxLineLength ?? Infinity);
+  splitter.push(bytes);
+  splitter.flush();
   const status = runtime.programs().find((p) => p.name === program.name);
   let text: string;
   try {

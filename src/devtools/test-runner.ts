@@ -1,7 +1,7 @@
 // `logtally test`: runs every case of every program in one process (each program compiled once, a fresh store per
 // case), prints one `ok` / `FAIL` line per case with a diff under each failure, and ends with `N passed, M failed`.
 
-import { readFile, writeFile } from "node:fs/promises";
+import { readFileSync, writeFileSync } from "node:fs";
 import type { CompiledProgram } from "../compiler/compile.js";
 import { compileProgram } from "../runtime/index.js";
 import { discoverTargets, TestPathError, type TestCase, type TestTarget } from "./discover.js";
@@ -87,7 +87,7 @@ export async function runTests(options: TestRunOptions, io: TestIo): Promise<num
 async function compileTarget(path: string, options: TestRunOptions): Promise<Compiled> {
   let source: string;
   try {
-    source = await readFile(path, "utf8");
+    source = readFileSync(path, "utf8");
   } catch (err) {
     return { error: `  cannot read ${path}: ${(err as Error).message}` };
   }
@@ -134,7 +134,7 @@ async function runOne(c: TestCase, compiled: Compiled, options: TestRunOptions):
   const actual = parsePromText(run.text);
   let expectedText: string | null;
   try {
-    expectedText = await readFile(c.prom, "utf8");
+    expectedText = readFileSync(c.prom, "utf8");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ENOENT") return { ok: false, details: [`  cannot read ${c.prom}: ${(err as Error).message}`], notes };
     expectedText = null;
@@ -160,7 +160,7 @@ async function runOne(c: TestCase, compiled: Compiled, options: TestRunOptions):
 /** Writes a case's .prom (--update); the case passes, and the note says which file changed. */
 async function written(c: TestCase, text: string, verb: "wrote" | "updated", notes: string[]): Promise<Verdict> {
   try {
-    await writeFile(c.prom, text);
+    writeFileSync(c.prom, text);
   } catch (err) {
     return { ok: false, details: [`  cannot write ${c.prom}: ${(err as Error).message}`], notes };
   }
