@@ -167,6 +167,17 @@ class TracedMetric implements MetricHandle {
     this.numeric(id, "add", by, () => (r = this.m.incGet(id, by, tMs)));
     return r;
   }
+  addEx(id: number, v: number, tMs: number, ex: readonly string[]): void {
+    this.numeric(id, "add", v, () => this.m.addEx(id, v, tMs, ex));
+  }
+  setEx(id: number, v: number, tMs: number, ex: readonly string[]): void {
+    this.numeric(id, "set", v, () => this.m.setEx(id, v, tMs, ex));
+  }
+  incGetEx(id: number, by: number, tMs: number, ex: readonly string[]): number {
+    let r = 0;
+    this.numeric(id, "add", by, () => (r = this.m.incGetEx(id, by, tMs, ex)));
+    return r;
+  }
   setStr(id: number, s: string, tMs: number): void {
     if (this.m.type !== ValueType.String) {
       this.numeric(id, "set", s, () => this.m.setStr(id, s, tMs));

@@ -59,7 +59,7 @@ export class MetricsServer {
     // One registry per format: prom-client keeps the content type as registry state.
     this.prometheus = new StoreRegistry(opts.store, { ...exposition, format: "prometheus" });
     this.openMetrics = new StoreRegistry(opts.store, { ...exposition, format: "openmetrics" });
-    registerSelfMetrics([this.prometheus, this.openMetrics], opts.status);
+    registerSelfMetrics([this.prometheus, this.openMetrics], opts.status, opts.store);
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         opts.log.warn({ err, url: req.url }, "HTTP handler failed.");
