@@ -3,7 +3,7 @@
 // operations convert (or fail with a runtime error) exactly where mtail's typed opcodes would. User strings are
 // always emitted through JSON.stringify; regexes, metric handles and helpers arrive as `new Function` arguments.
 
-import type { BuiltinExpr, CondStmt, Expr, MetricSymbol, PatternExpr, Stmt, StmtList } from "./ast.js";
+import type { BuiltinExpr, CaprefSymbol, CondStmt, Expr, MetricSymbol, PatternExpr, Stmt, StmtList } from "./ast.js";
 import type { SymbolTable } from "./check-symbols.js";
 import { Type, concrete } from "./types.js";
 import { childBlocks } from "./walk.js";
@@ -266,6 +266,22 @@ export function generate(
       : `(${v} !== null ? (${v}[${g}] ?? "") : H.noMatch(${q("$" + e.name)}))`;
   };
 
+  /**
+   * The exemplar label values of an update, in a preallocated array (K): each capture's text, "" where its
+   * pattern did not match or its group did not take part. Never a runtime error: an unbound name is left out.
+   */
+  const exemplarArg = (refs: readonly CaprefSymbol[]): string => {
+    const k = keyArrays.length;
+    keyArrays.push(refs.length);
+    const parts = refs.map((c, i) => {
+      const v = matchVar(c.pattern);
+      const g = jsGroup(c.pattern, c.group);
+      const text = known.has(c.pattern.index as number) ? `(${v}[${g}] ?? "")` : `(${v} !== null ? (${v}[${g}] ?? "") : "")`;
+      return `k${k}[${i}] = ${text}`;
+    });
+    return `(${parts.join(", ")}, k${k})`;
+  };
+
   /** Code and representation of an expression's value. */
   const value = (e: Expr): [string, Repr] => {
     switch (e.kind) {
@@ -301,7 +317,9 @@ export function generate(
           case "++":
           case "--": {
             const d = datum(e.expr);
-            return [`${d.m}.incGet(${d.id}, ${e.op === "++" ? 1 : -1}, ${TIME})`, "i64"];
+            const by = e.op === "++" ? 1 : -1;
+            if (e.exemplars !== undefined) return [`${d.m}.incGetEx(${d.id}, ${by}, ${TIME}, ${exemplarArg(e.exemplars)})`, "i64"];
+            return [`${d.m}.incGet(${d.id}, ${by}, ${TIME})`, "i64"];
           }
           case "~": {
             const [code, r] = value(e.expr);
@@ -392,13 +410,16 @@ export function generate(
     const t = metricType(m) ?? Type.Int;
     const d = datum(e.lhs);
     const [code, r] = value(e.rhs);
+    // With `exemplar`, the labels are read after the value, as the update happens.
+    const ex = e.exemplars !== undefined && t !== Type.String ? `, ${exemplarArg(e.exemplars)}` : "";
+    const x = ex === "" ? "" : "Ex";
     if (e.op === "=") {
       const v = t === Type.Float ? toFloat(code, r) : t === Type.String ? toStr(code, r) : toInt(code, r);
-      return t === Type.String ? `${d.m}.setStr(${d.id}, ${v}, ${TIME})` : `${d.m}.set(${d.id}, ${v}, ${TIME})`;
+      return t === Type.String ? `${d.m}.setStr(${d.id}, ${v}, ${TIME})` : `${d.m}.set${x}(${d.id}, ${v}, ${TIME}${ex})`;
     }
     if (t === Type.String) return `H.catAssign(${d.m}, ${d.id}, ${toStr(code, r)}, ${TIME})`;
     const v = t === Type.Float ? toFloat(code, r) : toInt(code, r);
-    return `${d.m}.add(${d.id}, ${v}, ${TIME})`;
+    return `${d.m}.add${x}(${d.id}, ${v}, ${TIME}${ex})`;
   };
 
   // ---- statements ----
@@ -436,7 +457,9 @@ export function generate(
         const e = s.expr;
         if (e.kind === "UnaryExpr" && (e.op === "++" || e.op === "--")) {
           const d = datum(e.expr);
-          emit(`${d.m}.add(${d.id}, ${e.op === "++" ? 1 : -1}, ${TIME});`);
+          const by = e.op === "++" ? 1 : -1;
+          if (e.exemplars !== undefined) emit(`${d.m}.addEx(${d.id}, ${by}, ${TIME}, ${exemplarArg(e.exemplars)});`);
+          else emit(`${d.m}.add(${d.id}, ${by}, ${TIME});`);
           return;
         }
         const [code] = value(e);

@@ -83,6 +83,10 @@ export interface MetricHandle {
   set(id: number, v: number, tMs: number): void;
   setStr(id: number, s: string, tMs: number): void;
   incGet(id: number, by: number, tMs: number): number;
+  /** add(), set() and incGet() of a metric declared with `exemplar`: `ex` holds the label values ("" unbound). */
+  addEx(id: number, v: number, tMs: number, ex: readonly string[]): void;
+  setEx(id: number, v: number, tMs: number, ex: readonly string[]): void;
+  incGetEx(id: number, by: number, tMs: number, ex: readonly string[]): number;
   num(id: number): number;
   str(id: number): string;
   deleteN(values: readonly string[]): void;
@@ -230,6 +234,8 @@ export function compile(name: string, source: string, options: CompileOptions = 
       limit: d.limit,
       buckets: d.buckets === null ? [] : d.buckets.slice(),
       source: formatPos(file, d.pos, sourceLines),
+      ...(d.exemplars.length > 0 ? { exemplars: d.exemplars.slice() } : {}),
+      ...(d.native ? { native: true } : {}),
     });
     if (d.keys.length === 0 && (kind === Kind.Histogram || (kind === Kind.Counter && type !== ValueType.String))) {
       initialise.push(declarations.length - 1);

@@ -67,7 +67,7 @@ export class MetricsServer {
     // One registry per format: prom-client keeps the content type as registry state.
     this.prometheus = new StoreRegistry(opts.store, { ...exposition, format: "prometheus" });
     this.openMetrics = new StoreRegistry(opts.store, { ...exposition, format: "openmetrics" });
-    registerSelfMetrics([this.prometheus, this.openMetrics], opts.status);
+    registerSelfMetrics([this.prometheus, this.openMetrics], opts.status, opts.store);
     this.guard = new WebGuard(undefined, 0, opts.log);
   }
 

@@ -88,6 +88,16 @@ describe("cli/main", () => {
     );
   });
 
+  it("one-shot openmetrics output: unknown-typed counter as mtail names it, closing # EOF", async () => {
+    const r = await run(["-progs", progs, "--logs", log, "--one_shot", "--one_shot_format=openmetrics"]);
+    expect(r.stderr).to.equal("");
+    expect(r.code).to.equal(0);
+    expect(r.stdout).to.equal(
+      "# HELP lines defined at count.mtail:1:9-13\n# TYPE lines unknown\n" +
+        'lines{kind="get",prog="count.mtail"} 2\nlines{kind="put",prog="count.mtail"} 1\n# EOF\n',
+    );
+  });
+
   it("one-shot without the prog label, a log named twice read once", async () => {
     const r = await run(["--progs", progs, `--logs=${log},${log}`, "--logs", log, "--one_shot",
       "--one_shot_format", "prometheus", "--emit_prog_label=false"]);
