@@ -61,6 +61,8 @@ export const FLAGS = [
     description: "HTTP port for /metrics, /json, the status page and health checks." },
   { name: "unix_socket", type: "string", default: "", group: "daemon",
     description: "Serve HTTP on this UNIX socket path instead of a TCP port." },
+  { name: "web_config_file", type: "string", default: "", group: "daemon",
+    description: "Prometheus web configuration file (as node_exporter's --web.config.file): TLS, basic auth users with bcrypt hashes, HTTP headers, rate limit. Re-read when it changes." },
   { name: "log_level", type: "string", default: "info", group: "daemon",
     choices: ["trace", "debug", "info", "warn", "error", "fatal", "silent"],
     description: "Level of logtally's own JSON logs on stderr." },
