@@ -3,8 +3,17 @@
 // and logged with a rate limit through the injected logger; they never escape processLine.
 
 import { basename } from "node:path";
-import { compile, type CompiledProgram, type CompileOptions, type CompileResult, type LinkedProgram, type MetricHandle, type ProgramHelpers } from "../compiler/compile.js";
-import type { LineHandler } from "../logline.js";
+import {
+  compile,
+  type CompiledProgram,
+  type CompileOptions,
+  type CompileResult,
+  type LinkedProgram,
+  type MetricHandle,
+  type ProgramHelpers,
+  type ProgramTracer,
+} from "../compiler/compile.js";
+import type { LineHandler, RecordHandler } from "../logline.js";
 import type { Metric } from "../metrics/metric.js";
 import { Store } from "../metrics/store.js";
 import { createHelpers } from "./helpers.js";
@@ -35,6 +44,11 @@ export interface RuntimeOptions {
   now?: () => number;
   /** Tests: from how many required literals a program scans for them in one pass (see compiler/literal-scan.ts). */
   literalScanMin?: number;
+  /**
+   * logtally explain: programs are compiled with the trace hook and linked through the tracer this returns for
+   * each, so every regex run, condition and metric update is seen. The daemon never sets it.
+   */
+  tracer?: (program: CompiledProgram) => ProgramTracer;
 }
 
 /** What programs() reports about one program. */
@@ -97,6 +111,23 @@ export function compileOnly(name: string, source: string, options: RuntimeOption
   return new Runtime(new Store(), options).load(name, source);
 }
 
+/**
+ * Compiles a program as Runtime.load does (same checks), for callers that load one compiled program into several
+ * runtimes with loadCompiled (logtally test: one compilation, a fresh store per case).
+ */
+export function compileProgram(
+  name: string,
+  source: string,
+  options: { maxRegexpLength?: number; maxRecursionDepth?: number; trace?: boolean } = {},
+): CompileResult {
+  return compile(basename(name), source, {
+    maxRegexpLength: options.maxRegexpLength,
+    maxRecursionDepth: options.maxRecursionDepth,
+    checkTimeLayout: checkLayout,
+    trace: options.trace,
+  });
+}
+
 /** Runs mtail programs over log lines, writing to a metric store. */
 export class Runtime {
   private readonly states = new Map<string, ProgramState>();
@@ -110,6 +141,9 @@ export class Runtime {
   /** `now`, read once per synchronous run of lines (see clock.ts). */
   private readonly clock: () => number;
   private readonly errorLogIntervalMs: number;
+  /** The stream and time of the record being run by processRecord ("" and NaN for a plain line). */
+  private recordStream = "";
+  private recordTimeMs = NaN;
 
   constructor(private readonly store: Store, private readonly options: RuntimeOptions = {}) {
     this.log = options.logger ?? silentLogger;
@@ -129,7 +163,11 @@ export class Runtime {
     let lastLayoutText = "";
     let lastLayout: Layout | undefined;
     return createHelpers({
-      now: this.clock,
+      now: () => {
+        const t = this.recordTimeMs;
+        return t === t ? t : this.clock();
+      },
+      stream: () => this.recordStream,
       strptime: (value, layout) => {
         let l = layout === lastLayoutText ? lastLayout : undefined;
         if (l === undefined) {
@@ -155,6 +193,7 @@ export class Runtime {
       maxRecursionDepth: this.options.maxRecursionDepth,
       checkTimeLayout: checkLayout,
       literalScanMin: this.options.literalScanMin,
+      trace: this.options.tracer !== undefined,
     };
   }
 
@@ -169,13 +208,21 @@ export class Runtime {
    */
   install(name: string, result: CompileResult): LoadResult {
     const key = basename(name);
-    const state = this.stateFor(key);
-    if (!("program" in result)) return this.loadFailed(state, result.diagnostics, result.errors.length);
+    if (!("program" in result)) return this.loadFailed(this.stateFor(key), result.diagnostics, result.errors.length);
+    return this.loadCompiled(result.program);
+  }
+
+  /**
+   * Loads a program compiled beforehand (see compileProgram), replacing the program of its name. A runtime with a
+   * `tracer` needs a program compiled with `trace`.
+   */
+  loadCompiled(compiled: CompiledProgram): LoadResult {
+    const state = this.stateFor(compiled.name);
     try {
-      return this.link(state, result.program);
+      return this.link(state, compiled);
     } catch (e) {
       // Nothing the compiler produced may take the process down: any failure here is this program's.
-      return this.loadFailed(state, `${key}:1:1: Internal error loading the program: ${(e as Error).message ?? String(e)}.`, 1);
+      return this.loadFailed(state, `${state.name}:1:1: Internal error loading the program: ${(e as Error).message ?? String(e)}.`, 1);
     }
   }
 
@@ -193,8 +240,11 @@ export class Runtime {
     const metrics: Metric[] = compiled.declarations.map((d) => this.store.declare(d));
     let linked: LinkedProgram;
     try {
-      linked = compiled.link(metrics as unknown as MetricHandle[], this.helpersFor(), (err, line, filename) =>
-        this.onRuntimeError(state, err, line, filename),
+      linked = compiled.link(
+        metrics as unknown as MetricHandle[],
+        this.helpersFor(),
+        (err, line, filename) => this.onRuntimeError(state, err, line, filename),
+        this.options.tracer?.(compiled),
       );
     } catch (e) {
       // Only a compiler bug gets here (generated code that does not parse): drop the metrics just declared.
@@ -248,6 +298,18 @@ export class Runtime {
       if ((++state.lines & TIME_SAMPLE_MASK) !== 0) p.linked.line(text, filename, astral);
       else this.timedLine(state, p, text, filename, astral);
     }
+  };
+
+  /**
+   * Runs every loaded program on one record from the framing stage (src/framing/): like processLine, with the
+   * record's stream for getstream() and its time as the time of updates the program does not time itself.
+   */
+  readonly processRecord: RecordHandler = (text, filename, stream, timeMs) => {
+    this.recordStream = stream;
+    this.recordTimeMs = timeMs;
+    this.processLine(text, filename);
+    this.recordStream = "";
+    this.recordTimeMs = NaN;
   };
 
   /** Runs one program on one line and adds the time it took to the program's sample. */
