@@ -4,7 +4,7 @@
 import type { Logger } from "pino";
 import type { Options } from "./options.js";
 import type { LineHandler } from "../logline.js";
-import type { LogFileInfo, TailerTotals } from "../server/status.js";
+import type { LogFileInfo, LogPatternInfo, TailerTotals } from "../server/status.js";
 import { Tailer } from "../tailer/tailer.js";
 
 /** A started/stopped stream of log lines with per-file status. */
@@ -13,6 +13,7 @@ export interface LineSource {
   /** Stops reading and saves positions (with --state_dir). */
   stop(): Promise<void>;
   files(): LogFileInfo[];
+  patterns(): LogPatternInfo[];
   stats(): TailerTotals;
 }
 
@@ -32,6 +33,7 @@ export function createLineSource(options: Options, onLine: LineHandler, log: Log
     start: () => tailer.start(),
     stop: () => tailer.stop(),
     stats: () => tailer.stats(),
+    patterns: () => tailer.patterns(),
     files: () =>
       tailer.files().map((f) => ({
         path: f.path,
@@ -42,7 +44,7 @@ export function createLineSource(options: Options, onLine: LineHandler, log: Log
         truncations: f.truncations,
         linesCut: f.linesCut,
         readErrors: f.errors,
-        error: f.errors > 0 ? `${f.errors} read error${f.errors === 1 ? "" : "s"}` : "",
+        error: f.error !== "" ? f.error : f.errors > 0 ? `${f.errors} read error${f.errors === 1 ? "" : "s"}` : "",
       })),
   };
 }
