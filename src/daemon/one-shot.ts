@@ -11,6 +11,8 @@ import { NO_LINE_LIMIT } from "../tailer/line-splitter.js";
 import { readFileLines } from "../tailer/read-file.js";
 import { describePermissionDenied, isPermissionError } from "../tailer/permission-hint.js";
 import { expandLogs } from "./expand-logs.js";
+import { newFramingCounters } from "../framing/index.js";
+import { framerFactory, planFraming } from "./framing-config.js";
 import { createLogger } from "./logger.js";
 import { readFile } from "node:fs/promises";
 
@@ -99,9 +101,12 @@ export async function runOneShot(options: Options, io: CommandIo): Promise<numbe
   }
   if (failed > 0) return 1;
 
+  // Settings were checked when the options were read; no idle timeout here: each file's last record ends at its EOF.
+  const plan = planFraming(options, NO_LINE_LIMIT);
+  const framerFor = plan.any ? framerFactory(plan, runtime.processRecord, newFramingCounters()) : () => undefined;
   const seen = new Set<string>();
   let read = 0;
-  for (const pattern of await expandLogs(options.logs)) {
+  for (const pattern of await expandLogs(plan.logs)) {
     if (pattern.isGlob && pattern.files.length === 0) io.stderr.write(`logtally: --logs ${pattern.pattern} matches no file.\n`);
     for (const logPath of pattern.files) {
       // mtail reads a log named twice only once.
@@ -113,6 +118,7 @@ export async function runOneShot(options: Options, io: CommandIo): Promise<numbe
         // files the user named, where matching mtail matters more than bounding memory.
         await readFileLines(logPath, runtime.processLine, {
           maxLineLength: options.max_line_length > 0 ? options.max_line_length : NO_LINE_LIMIT,
+          framer: framerFor(abs),
         });
         read++;
       } catch (err) {
@@ -122,7 +128,7 @@ export async function runOneShot(options: Options, io: CommandIo): Promise<numbe
     }
   }
   if (read === 0) {
-    const given = options.logs.length === 0 ? "no --logs given" : `--logs ${options.logs.join(",")}`;
+    const given = plan.logs.length === 0 ? "no --logs given" : `--logs ${plan.logs.join(",")}`;
     io.stderr.write(`logtally: no log file was read (${given}), so no metrics are printed.\n`);
     return 1;
   }
