@@ -9,9 +9,9 @@ import { basename } from "node:path";
 setFlagsFromString("--enable-experimental-regexp-engine-on-excessive-backtracks");
 
 import { Kind, ValueType, type MetricDeclaration } from "../metrics/types.js";
-import type { StmtList } from "./ast.js";
+import type { RecordFormat, StmtList } from "./ast.js";
 import { expandDecorators } from "./check-decorators.js";
-import { checkSymbols } from "./check-symbols.js";
+import { checkSymbols, type FieldPath } from "./check-symbols.js";
 import { checkTypes } from "./check-types.js";
 import { generate } from "./codegen.js";
 import { foldConstants } from "./fold-constants.js";
@@ -89,6 +89,38 @@ export interface MetricHandle {
   expire(id: number, ttlMs: number): void;
 }
 
+/**
+ * A parsed record's fields as the generated code reads them, by slot (RecordReader.slot). A read returns
+ * undefined when the field is missing, null, or cannot be read as asked (see docs/language.md, "Fields").
+ */
+export interface RecordFields {
+  /** Whether the field is present and not null (`defined($f)`). */
+  has(slot: number): boolean;
+  /** The field as a number: a JSON number, or a string that reads as a number. */
+  num(slot: number): number | undefined;
+  /** The field as a string: a string, a number's shortest decimal text, true/false, an object's JSON text. */
+  str(slot: number): string | undefined;
+}
+
+/** What the runtime's record scanners offer compiled programs (runtime/fields/). */
+export interface RecordReader {
+  /** The slot the scanners fill for a field path of a format. */
+  slot(format: RecordFormat, path: readonly string[]): number;
+  /** `text` as a JSON object, or null when it is not one. Each text is parsed once for all programs. */
+  json(text: string): RecordFields | null;
+  /** `text` as logfmt, or null when it is not logfmt. */
+  logfmt(text: string): RecordFields | null;
+  /** A record with no fields: what a record variable holds when its text did not parse. */
+  readonly empty: RecordFields;
+}
+
+/** A program's link to the record readers: the shared reader and its own counters (FieldCounter order). */
+export interface RecordLink {
+  reader: RecordReader;
+  /** [json parse failures, logfmt parse failures, updates skipped for a missing field]. */
+  counters: Float64Array;
+}
+
 /** A program's per-line function and its begin block, bound to metrics and helpers. */
 export interface LinkedProgram {
   /**
@@ -120,8 +152,15 @@ export interface CompiledProgram {
   readonly hasBegin: boolean;
   /** Whether line() reads its `astral` argument (else the caller need not compute it). */
   readonly readsAstralFlag: boolean;
-  /** Binds the generated code to metric handles (in declaration order) and helpers. */
-  link(metrics: readonly MetricHandle[], helpers: ProgramHelpers, onError: RuntimeErrorHandler): LinkedProgram;
+  /** Field paths the program reads, per format (empty when it parses no records). */
+  readonly fields: readonly FieldPath[];
+  /** How many json/logfmt conditions the program has: how many records of a format it may hold at once. */
+  readonly recordSites: { readonly json: number; readonly logfmt: number };
+  /**
+   * Binds the generated code to metric handles (in declaration order) and helpers; `records` is required when
+   * the program has json/logfmt conditions (recordSites).
+   */
+  link(metrics: readonly MetricHandle[], helpers: ProgramHelpers, onError: RuntimeErrorHandler, records?: RecordLink): LinkedProgram;
 }
 
 export interface CompileOptions {
@@ -135,6 +174,8 @@ export interface CompileOptions {
   /** From how many required literals a program finds them in one pass per line (default 16; tests lower it). */
   literalScanMin?: number;
 }
+
+export type { FieldPath, RecordFormat };
 
 export type CompileResult = { program: CompiledProgram } | { diagnostics: string; errors: readonly Diagnostic[] };
 
@@ -248,15 +289,18 @@ export function compile(name: string, source: string, options: CompileOptions = 
     logFilter: logFilter.length > 0 ? logFilter : null,
     hasBegin: code.hasBegin,
     readsAstralFlag: code.readsAstralFlag,
-    link(metrics, helpers, onError) {
+    fields: table.fields,
+    recordSites: code.recordSites,
+    link(metrics, helpers, onError, records) {
+      if (records === undefined && table.records.length > 0) throw new Error(`${file} parses json/logfmt records: link() needs a RecordLink.`);
       // Global twins of each regex, for subst(): replaceAll needs the `g` flag; the line regexes must not have it.
       const globals = regexes.map((r) => new RegExp(r.source, r.flags + "g"));
       const keys = keyArrays.map((n) => new Array<string>(n).fill(""));
-      const factory = new Function("H", "M", "R", "RB", "RG", "K", "onError", "LIT", "SCAN", js) as (
+      const factory = new Function("H", "M", "R", "RB", "RG", "K", "onError", "LIT", "SCAN", "RL", js) as (
         h: ProgramHelpers, m: readonly MetricHandle[], r: readonly RegExp[], rb: readonly RegExp[], rg: readonly RegExp[], k: string[][],
-        e: RuntimeErrorHandler, lit: readonly (string | null)[], scan: LiteralScanner | null,
+        e: RuntimeErrorHandler, lit: readonly (string | null)[], scan: LiteralScanner | null, rl: RecordLink | undefined,
       ) => LinkedProgram;
-      return factory(helpers, metrics, regexes, bmpRegexes, globals, keys, onError, literals, scanner);
+      return factory(helpers, metrics, regexes, bmpRegexes, globals, keys, onError, literals, scanner, records);
     },
   };
   return { program };
