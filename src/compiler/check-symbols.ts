@@ -360,7 +360,10 @@ export function checkSymbols(root: StmtList, diags: DiagnosticList): SymbolTable
         inCondition = true;
         mapStmtExprs(s, expr);
         inCondition = false;
-        for (const b of childBlocks(s)) block(b);
+        block(s.truth);
+        // The else block runs when the record did not parse: its `$name`s are the enclosing captures.
+        scope.record = null;
+        if (s.else !== null) block(s.else);
         scope = scope.parent as Scope;
         return;
       case "BeginStmt":

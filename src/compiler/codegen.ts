@@ -286,6 +286,9 @@ export function generate(
   };
 
   const builtin = (e: BuiltinExpr): [string, Repr] => {
+    // defined() tests a capture or field without reading its value (a missing field is its answer, not an error).
+    const d0 = e.args[0];
+    if (e.name === "defined" && d0?.kind === "FieldTerm" && d0.symbol !== undefined) return [`${recordVar(d0.symbol.record)}.has(S${d0.symbol.index})`, "bool"];
     const args = e.args.map((a) => value(a));
     const a0 = args[0] as [string, Repr];
     const a1 = args[1] as [string, Repr];
@@ -326,7 +329,6 @@ export function generate(
       }
       case "defined": {
         const c = e.args[0];
-        if (c?.kind === "FieldTerm" && c.symbol !== undefined) return [`${recordVar(c.symbol.record)}.has(S${c.symbol.index})`, "bool"];
         if (c?.kind !== "CaprefTerm" || c.symbol === undefined) return ["false", "bool"];
         const v = matchVar(c.symbol.pattern);
         return [`(${v} !== null && ${v}[${jsGroup(c.symbol.pattern, c.symbol.group)}] !== undefined)`, "bool"];

@@ -57,6 +57,7 @@ export function unescapeAt(text: string, start: number, end: number): string {
       i += 1;
     } else {
       out += "\\";
+      from = i + 1;
       continue;
     }
     from = i + 1;
