@@ -401,7 +401,10 @@ export function checkTypes(root: StmtList, diags: DiagnosticList, options: Check
       case "VarDecl": {
         const b = s.buckets;
         if (s.metricKind === "histogram") {
-          if (b === null || b.length < 2) {
+          // A `native` histogram needs no classic buckets; when it has some, they follow the same rules.
+          if (s.native && b === null) {
+            // Native buckets only.
+          } else if (b === null || b.length < 2) {
             diags.add(s.pos, `Histogram \`${s.name}' needs at least two bucket boundaries.\n\tTry adding \`buckets 1, 2, 4, 8' to its declaration.`);
           } else {
             for (let i = 1; i < b.length; i++) {

@@ -116,10 +116,10 @@ export async function runOneShot(options: Options, io: CommandIo): Promise<numbe
 
   // Both formats go out in chunks, never as one string: 200k series are 15 MB of text, 35 MB of JSON.
   let chunks: Iterable<string>;
-  if (options.one_shot_format === "prometheus") {
+  if (options.one_shot_format === "prometheus" || options.one_shot_format === "openmetrics") {
     try {
       const exposition = new StoreExposition(store, { emitProgLabel: options.emit_prog_label, emitTimestamp: options.emit_metric_timestamp });
-      chunks = exposition.chunks("prometheus");
+      chunks = options.one_shot_format === "prometheus" ? exposition.chunks("prometheus") : openMetricsChunks(exposition);
     } catch (err) {
       if (!(err instanceof ExpositionError)) throw err;
       io.stderr.write(`logtally: cannot export the metrics: ${err.message}\n`);
@@ -130,6 +130,12 @@ export async function runOneShot(options: Options, io: CommandIo): Promise<numbe
   }
   for (const chunk of chunks) await writeAll(io.stdout, chunk);
   return 0;
+}
+
+/** OpenMetrics text ends with `# EOF`. */
+function* openMetricsChunks(exposition: StoreExposition): Generator<string, void, undefined> {
+  yield* exposition.chunks("openmetrics");
+  yield "# EOF\n";
 }
 
 function runtimeOptions(options: Options) {

@@ -2,6 +2,7 @@
 // prom-client's default process and Node.js metrics. Nothing here is touched per log line.
 
 import { Counter, Gauge, Registry, collectDefaultMetrics, type Metric, type RegistryContentType } from "prom-client";
+import type { Store } from "../metrics/store.js";
 import type { StatusSource, TailerTotals } from "./status.js";
 
 /**
@@ -9,11 +10,34 @@ import type { StatusSource, TailerTotals } from "./status.js";
  * gets its own metric objects: prom-client renames a counter object in place (drops `_total`) when it renders
  * OpenMetrics, which would corrupt the Prometheus text of a shared one.
  */
-export function registerSelfMetrics(registries: ReadonlyArray<Registry<RegistryContentType>>, status: StatusSource): void {
+export function registerSelfMetrics(
+  registries: ReadonlyArray<Registry<RegistryContentType>>,
+  status: StatusSource,
+  store?: Store,
+): void {
   for (const r of registries) {
     registerDefaultMetrics(r);
     registerOwnMetrics(r, status);
+    if (store !== undefined) registerStoreMetrics(r, store);
   }
+}
+
+/** Totals the metric store keeps: exemplars dropped for being over the OpenMetrics limit, per program. */
+function registerStoreMetrics(registry: Registry<RegistryContentType>, store: Store): void {
+  new Counter({
+    name: "logtally_exemplars_dropped_total",
+    help: "Exemplars not kept because their labels were over OpenMetrics' 128 characters, per program.",
+    labelNames: ["prog"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const byProgram = new Map<string, number>();
+      for (const m of store.metrics()) {
+        if (m.exemplarNames.length > 0) byProgram.set(m.program, (byProgram.get(m.program) ?? 0) + m.exemplarsDropped);
+      }
+      for (const [prog, n] of byProgram) this.inc({ prog }, n);
+    },
+  });
 }
 
 function registerOwnMetrics(registry: Registry<RegistryContentType>, status: StatusSource): void {

@@ -2,7 +2,7 @@
 // Each connection or datagram gets its own line splitter, so lines from different senders never mix.
 import { constants, open as fsOpen } from "node:fs";
 import { unlink } from "node:fs/promises";
-import { createServer, Socket, type Server } from "node:net";
+import { createServer, Socket, type AddressInfo, type Server } from "node:net";
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import type { LineHandler } from "../logline.js";
 import { LineSplitter } from "./line-splitter.js";
@@ -115,6 +115,7 @@ export async function openSocketSource(ctx: SourceContext, url: string): Promise
     status.errors++;
     ctx.logger.warn({ err, path: url }, "Error on log socket.");
   });
+  if (!unixPath) status.listening = boundAddress(server.address() as AddressInfo);
   status.open = true;
   return {
     status,
@@ -148,6 +149,7 @@ async function openUdp(ctx: SourceContext, status: FileStatus, url: URL): Promis
     status.errors++;
     ctx.logger.warn({ err, path: status.path }, "Error on log socket.");
   });
+  status.listening = boundAddress(socket.address());
   status.open = true;
   return {
     status,
@@ -156,4 +158,9 @@ async function openUdp(ctx: SourceContext, status: FileStatus, url: URL): Promis
       await new Promise<void>((resolve) => socket.close(() => resolve()));
     },
   };
+}
+
+/** "host:port" of a bound socket, with IPv6 hosts in brackets as in a URL. */
+function boundAddress(a: AddressInfo): string {
+  return a.family === "IPv6" ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
 }

@@ -55,6 +55,8 @@ export interface FileStatus {
   truncations: number;
   errors: number;
   linesCut: number;
+  /** For tcp:// and udp:// sources, the address actually bound ("127.0.0.1:41234"): port 0 asks the kernel for one. */
+  listening?: string;
 }
 
 /** Totals over all sources, for the self metrics. */

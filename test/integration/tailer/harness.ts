@@ -14,12 +14,29 @@ export class Collector {
     this.lines.push(text);
     this.files.push(filename);
   };
+  /** Waits until the count of lines has not changed for `quietMs` (failing if lines keep coming past `timeoutMs`). */
+  async waitForQuiet(quietMs = 300, timeoutMs = 10000): Promise<void> {
+    let seen = this.lines.length;
+    let since = Date.now();
+    await waitFor(() => {
+      if (this.lines.length !== seen) {
+        seen = this.lines.length;
+        since = Date.now();
+      }
+      return Date.now() - since >= quietMs;
+    }, timeoutMs, () => `lines kept arriving for ${timeoutMs} ms (have ${this.lines.length})`);
+  }
+
   /** Waits until `n` lines arrived (failing with what did arrive). */
   async waitForCount(n: number, timeoutMs = 10000): Promise<void> {
     await waitFor(() => this.lines.length >= n, timeoutMs, () => `wanted ${n} lines, have ${this.lines.length}: ${summarize(this.lines)}`);
   }
-  /** Asserts every expected line arrived exactly once (order free) and nothing else. */
-  expectExactly(want: string[]): void {
+  /**
+   * Waits until no line has arrived for `quietMs` (a duplicate delivered late would otherwise go unseen), then asserts
+   * every expected line arrived exactly once (order free) and nothing else.
+   */
+  async expectExactly(want: string[], quietMs = 300, timeoutMs = 10000): Promise<void> {
+    await this.waitForQuiet(quietMs, timeoutMs);
     const missing = want.filter((l) => !this.lines.includes(l));
     const counts = new Map<string, number>();
     for (const l of this.lines) counts.set(l, (counts.get(l) ?? 0) + 1);
