@@ -63,3 +63,9 @@ export const hostilePrograms: HostileProgram[] = [
   // A glob that is no valid character class once translated: found at compile time, not at load.
   { name: "log-filter-range.mtail", source: 'log_filter "[z-a]"\ncounter c\n/x/ {\n  c++\n}\n', error: ["1:1-18", "Invalid log_filter glob"] },
 ];
+
+hostilePrograms.push({
+  name: "json-300.mtail",
+  source: `counter c\n${nest("json(", "$0", ")", 300)} {\n  c++\n}\n`,
+  error: ["2:1255", NESTING],
+});
