@@ -9,6 +9,8 @@ export const TARGETS = {
   tailShareOfOneShot: 0.7,
   rssLimitMb: 100,
   idleCpuPercent: 1,
+  /** native-histogram lines/s as a share of the classic histogram workload's. */
+  nativeShareOfClassic: 0.8,
 } as const;
 
 function rate(n: number): string {
@@ -45,6 +47,11 @@ function targetsOf(row: Row, rows: readonly Row[]): string {
     if (row.mtail?.ok) {
       const x = lt.linesPerSec / row.mtail.stats.linesPerSec;
       out.push(`>=${TARGETS.speedUpOverMtail}x mtail: ${mark(x >= TARGETS.speedUpOverMtail)}`);
+    }
+    const classic = rows.find((r): r is OneShotRow => r.mode === "one-shot" && r.workload === "histogram" && r.lines === row.lines);
+    if (row.workload === "native-histogram" && classic?.logtally.ok) {
+      const share = lt.linesPerSec / classic.logtally.stats.linesPerSec;
+      out.push(`>=${TARGETS.nativeShareOfClassic * 100}% of histogram: ${mark(share >= TARGETS.nativeShareOfClassic)} (${(share * 100).toFixed(0)}%)`);
     }
     if (row.workload === "linecount" && row.floor.ok) {
       const within = row.floor.stats.linesPerSec / lt.linesPerSec;
