@@ -117,6 +117,11 @@ const root = protobuf.Root.fromJSON(DESCRIPTOR);
 
 /** io.prometheus.client.MetricFamily: encodeDelimited() gives one length-prefixed message of the exposition. */
 export const MetricFamilyType: protobuf.Type = root.lookupType("io.prometheus.client.MetricFamily");
+/** io.prometheus.client.Metric, encoded one at a time into a family (see prometheus-protobuf.ts). */
+export const MetricMessageType: protobuf.Type = root.lookupType("io.prometheus.client.Metric");
+/** The key of MetricFamily.metric (field number, wire type 2: length-delimited). */
+export const METRIC_FIELD_KEY = ((MetricFamilyType.fields.metric as protobuf.Field).id << 3) | 2;
+export const Writer = protobuf.Writer;
 
 export interface LabelPair {
   name: string;

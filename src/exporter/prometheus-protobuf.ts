@@ -13,10 +13,14 @@ import {
   sortSeries,
   type FamilyPlan,
   type PrometheusOptions,
+  type SeriesOrder,
 } from "./prometheus-families.js";
 import {
+  METRIC_FIELD_KEY,
   MetricFamilyType,
+  MetricMessageType,
   MetricType,
+  Writer,
   timestampOf,
   type BucketMessage,
   type ExemplarMessage,
@@ -31,26 +35,63 @@ export const PROTOBUF_CONTENT_TYPE =
   "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited";
 
 /**
- * The store's families as MetricFamily messages. Throws ExpositionError where the text formats do (duplicate
- * series, one name with two types), before anything is encoded.
+ * The store's families, encoded after the registry's own (`before`), as the delimited exposition. Every check
+ * that can fail (ExpositionError: duplicate series, one name with two types) runs before anything is encoded.
+ *
+ * Each series' Metric message is made and encoded into the family's length-delimited body one at a time
+ * (protobufjs's Writer fork/ldelim, as its generated code nests messages), never as one tree for the whole store.
+ * 200,000 counter series plus 1,000 histogram series, 16.4 MB encoded, 3 rounds in one process on the shared
+ * 2-core machine: one tree 430-600 ms of CPU, RSS 266-409 MB; series by series 300-490 ms, RSS 196-253 MB; the
+ * text exposition of the same store 140-290 ms (14.1 MB). Same bytes either way.
+ */
+export function encodeStore(
+  store: Store,
+  opts: PrometheusOptions = {},
+  before: readonly MetricFamilyMessage[] = [],
+): { buffer: Uint8Array; skipped: string[] } {
+  const { families: plans, skipped } = planFamilies(store, opts);
+  const emitTs = opts.emitTimestamp ?? false;
+  const orders = plans.map(sortSeries);
+  const w = Writer.create();
+  for (const f of before) MetricFamilyType.encodeDelimited(f as unknown as Record<string, unknown>, w);
+  plans.forEach((plan, k) => {
+    const head = { name: plan.name, help: plan.help, type: typeNumber(plan) };
+    MetricFamilyType.encode(head, w.fork());
+    forEachMetric(plan, orders[k]!, emitTs, (m) => MetricMessageType.encode(m as unknown as Record<string, unknown>, w.uint32(METRIC_FIELD_KEY).fork()).ldelim());
+    w.ldelim();
+  });
+  return { buffer: w.finish(), skipped };
+}
+
+/**
+ * The store's families as MetricFamily message objects (one tree: for tests and small stores; the server uses
+ * encodeStore). Throws ExpositionError where the text formats do.
  */
 export function storeFamilies(store: Store, opts: PrometheusOptions = {}): { families: MetricFamilyMessage[]; skipped: string[] } {
   const { families: plans, skipped } = planFamilies(store, opts);
   const emitTs = opts.emitTimestamp ?? false;
-  const families = plans.map((plan) => familyMessage(plan, emitTs));
+  const orders = plans.map(sortSeries);
+  const families = plans.map((plan, k) => {
+    const metric: MetricMessage[] = [];
+    forEachMetric(plan, orders[k]!, emitTs, (m) => metric.push(m));
+    return { name: plan.name, help: plan.help, type: typeNumber(plan), metric };
+  });
   return { families, skipped };
 }
 
 /** Encodes families as the delimited exposition: each message prefixed by its varint length. */
-export function encodeFamilies(families: readonly MetricFamilyMessage[]): Buffer {
-  const parts = families.map((f) => MetricFamilyType.encodeDelimited(f as unknown as Record<string, unknown>).finish());
-  return Buffer.concat(parts);
+export function encodeFamilies(families: readonly MetricFamilyMessage[]): Uint8Array {
+  const w = Writer.create();
+  for (const f of families) MetricFamilyType.encodeDelimited(f as unknown as Record<string, unknown>, w);
+  return w.finish();
 }
 
-function familyMessage(plan: FamilyPlan, emitTs: boolean): MetricFamilyMessage {
-  const order = sortSeries(plan);
-  const type = plan.type === "counter" ? MetricType.COUNTER : plan.type === "histogram" ? MetricType.HISTOGRAM : MetricType.GAUGE;
-  const metric: MetricMessage[] = new Array(order.ids.length);
+function typeNumber(plan: FamilyPlan): number {
+  return plan.type === "counter" ? MetricType.COUNTER : plan.type === "histogram" ? MetricType.HISTOGRAM : MetricType.GAUGE;
+}
+
+/** Makes each series' Metric message in output order and hands it to `use`. */
+function forEachMetric(plan: FamilyPlan, order: SeriesOrder, emitTs: boolean, use: (m: MetricMessage) => void): void {
   for (let i = 0; i < order.ids.length; i++) {
     const source = plan.sources[order.sources[i]!]!;
     const id = order.ids[i]!;
@@ -66,9 +107,8 @@ function familyMessage(plan: FamilyPlan, emitTs: boolean): MetricFamilyMessage {
       msg.gauge = { value: numberOf(m, id) };
     }
     if (emitTs) msg.timestampMs = Math.floor(m.time(id));
-    metric[i] = msg;
+    use(msg);
   }
-  return { name: plan.name, help: plan.help, type, metric };
 }
 
 function exemplarMessage(e: Exemplar): ExemplarMessage {

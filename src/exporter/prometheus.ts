@@ -12,7 +12,7 @@ import {
   type Sample,
 } from "./prometheus-families.js";
 import { StoreExposition, type TextSink } from "./prometheus-text.js";
-import { encodeFamilies, promClientFamilies, storeFamilies, type PromClientMetric } from "./prometheus-protobuf.js";
+import { encodeStore, promClientFamilies, type PromClientMetric } from "./prometheus-protobuf.js";
 
 export { ExpositionError, collectFamilies, formatPromValue } from "./prometheus-families.js";
 export type { Family, PrometheusOptions, Sample } from "./prometheus-families.js";
@@ -102,8 +102,6 @@ export class StoreRegistry extends Registry<RegistryContentType> {
    * of an OpenMetrics one in place. Rejects with ExpositionError where the text formats fail.
    */
   async protobuf(): Promise<Buffer> {
-    const { families, skipped } = storeFamilies(this.store, this.options);
-    if (skipped.length > 0) this.options.onSkipped?.(skipped);
     this.ownOnly = true;
     let pending: Promise<unknown>;
     try {
@@ -112,7 +110,9 @@ export class StoreRegistry extends Registry<RegistryContentType> {
       this.ownOnly = false;
     }
     const own = promClientFamilies((await pending) as PromClientMetric[]);
-    return encodeFamilies([...own, ...families]);
+    const { buffer, skipped } = encodeStore(this.store, this.options, own);
+    if (skipped.length > 0) this.options.onSkipped?.(skipped);
+    return Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   }
 
   /** Registered metrics, then the store's families as they are now (for prom-client's JSON and string views). */
