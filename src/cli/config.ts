@@ -17,7 +17,7 @@ function yaml(): YamlModule {
 }
 
 /** Flags holding paths: relative values in a config file are taken relative to the file, not the working directory. */
-const PATH_FLAGS = new Set(["progs", "logs", "unix_socket", "state_dir"]);
+const PATH_FLAGS = new Set(["progs", "logs", "unix_socket", "state_dir", "web_config_file"]);
 
 /** Parses config text (already read) into the flags it sets. `file` is used in messages and to resolve paths. */
 export function parseConfig(text: string, file: string): Partial<Options> {

@@ -61,6 +61,8 @@ export const FLAGS = [
     description: "HTTP port for /metrics, /json, the status page and health checks." },
   { name: "unix_socket", type: "string", default: "", group: "daemon",
     description: "Serve HTTP on this UNIX socket path instead of a TCP port." },
+  { name: "web_config_file", type: "string", default: "", group: "daemon",
+    description: "Prometheus web configuration file (as node_exporter's --web.config.file): TLS, basic auth users with bcrypt hashes, HTTP headers, rate limit. Re-read when it changes." },
   { name: "log_level", type: "string", default: "info", group: "daemon",
     choices: ["trace", "debug", "info", "warn", "error", "fatal", "silent"],
     description: "Level of logtally's own JSON logs on stderr." },
@@ -107,6 +109,31 @@ export const FLAGS = [
     description: "Longest regular expression a program may contain (mtail's limit)." },
   { name: "max_recursion_depth", type: "int", default: 100, group: "compat", description: "mtail compatibility; no effect." },
 ] as const satisfies readonly FlagDef[];
+
+/**
+ * Flags of the subcommands `logtally test` and `logtally explain` (besides the main flags each shares, listed in
+ * `shares`). They are not Options: the daemon does not take them.
+ */
+export const SUBCOMMAND_FLAGS = {
+  test: {
+    usage: "logtally test [--update] [--unmatched] [PATH...]   (PATH: a folder of programs, NAME.mtail, NAME.test or NAME.test/CASE.log; default --progs, else programs/)",
+    shares: ["progs", "override_timezone", "syslog_use_current_year", "max_regexp_length", "max_line_length"],
+    own: [
+      { name: "update", type: "bool", default: false,
+        description: "Write each case's CASE.prom from the program's output where it is missing or differs, and say which changed." },
+      { name: "unmatched", type: "bool", default: false,
+        description: "List, per case, the log lines that no pattern of the program matched." },
+    ],
+  },
+  explain: {
+    usage: "logtally explain --progs DIR [--logs FILE] [--json] [LINE...]   (lines after -- may start with -)",
+    shares: ["progs", "logs", "override_timezone", "syslog_use_current_year", "max_regexp_length", "max_line_length"],
+    own: [
+      { name: "json", type: "bool", default: false,
+        description: "Print the explanation as one JSON document ({\"lines\": [...]}) for tools." },
+    ],
+  },
+} as const satisfies Record<string, { usage: string; shares: readonly FlagName[]; own: readonly FlagDef[] }>;
 
 type Flag = (typeof FLAGS)[number];
 type ValueOf<T extends FlagType> = T extends "bool" ? boolean

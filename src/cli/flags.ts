@@ -125,6 +125,8 @@ export function renderHelp(version: string): string {
     "Usage:",
     "  logtally --progs DIR --logs FILE[,FILE...] [flags]                 serve /metrics on --port",
     "  logtally --progs DIR --logs FILE --one_shot --one_shot_format=prometheus   print metrics and exit",
+    "  logtally test [--update] [--unmatched] [PATH...]                   run the cases in NAME.test/ beside each program",
+    "  logtally explain --progs DIR [--logs FILE] [--json] [LINE...]      show what each program does with each line",
     "",
     "Flags may be written -name value, --name value or --name=value; booleans as --name or --name=false.",
     "Every flag can also be set in the --config YAML file under its own name.",

@@ -3,7 +3,7 @@
 // operations convert (or fail with a runtime error) exactly where mtail's typed opcodes would. User strings are
 // always emitted through JSON.stringify; regexes, metric handles and helpers arrive as `new Function` arguments.
 
-import type { BuiltinExpr, CaprefSymbol, CondStmt, Expr, MetricSymbol, PatternExpr, Stmt, StmtList } from "./ast.js";
+import type { BuiltinExpr, CaprefSymbol, CondStmt, Expr, MetricSymbol, PatternExpr, Pos, Stmt, StmtList } from "./ast.js";
 import type { SymbolTable } from "./check-symbols.js";
 import { Type, concrete } from "./types.js";
 import { childBlocks } from "./walk.js";
@@ -11,7 +11,7 @@ import { childBlocks } from "./walk.js";
 /** How a value is held at run time, as in mtail's VM stack: it decides which conversions fail. */
 type Repr = "i64" | "int" | "f64" | "str" | "bool" | "none";
 
-/** The generated program: source of a factory taking (H, M, R, RB, RG, K, onError, LIT, SCAN) and returning the line function. */
+/** The generated program: source of a factory taking (H, M, R, RB, RG, K, onError, LIT, SCAN, T) and returning the line function. */
 export interface GeneratedCode {
   /** Body of the factory function: `return { line: function(line, filename) {...}, begin: function() {...} }`. */
   source: string;
@@ -21,23 +21,31 @@ export interface GeneratedCode {
   hasBegin: boolean;
   /** Whether the line function reads its `astral` argument. */
   readsAstralFlag: boolean;
+  /**
+   * With `trace`: where each traced condition is, by hook index (`T.cond(i, test)`), and whether it is a bare
+   * pattern, another expression, or `otherwise` (listed at the statement's position). Empty without `trace`.
+   */
+  conditions: Array<{ pos: Pos; kind: "pattern" | "expr" | "otherwise" }>;
 }
 
 const q = (s: string): string => JSON.stringify(s);
 
-/** Generates code for a checked program. */
 /**
  * Generates code for a checked program. `literals[i]` is a literal every match of pattern i contains (or null);
  * with `scanLiterals` the line function finds them all in one pass of SCAN (a LiteralScanner) instead of one
- * `includes` per pattern.
+ * `includes` per pattern. With `trace` (logtally explain), the test of every condition statement is passed
+ * through `T.cond(i, test)`, which records it and returns it unchanged; without it (the daemon) the code has no
+ * hook at all, so the hot path pays nothing for explain.
  */
 export function generate(
   root: StmtList,
   table: SymbolTable,
   literals: readonly (string | null)[] = [],
   scanLiterals = false,
+  trace = false,
 ): GeneratedCode {
   const keyArrays: number[] = [];
+  const conditions: GeneratedCode["conditions"] = [];
 
   // Patterns known to have matched at the current point (inside a block guarded by them, or on the right of
   // `&&`): their captures need no null check.
@@ -431,7 +439,12 @@ export function generate(
   };
 
   const cond = (s: CondStmt): void => {
-    const test = s.cond === null ? "!matched" : truthy(s.cond, false);
+    let test = s.cond === null ? "!matched" : truthy(s.cond, false);
+    if (trace) {
+      const kind = s.cond === null ? "otherwise" : s.cond.kind === "PatternExpr" ? "pattern" : "expr";
+      conditions.push({ pos: s.cond?.pos ?? s.pos, kind });
+      test = `T.cond(${conditions.length - 1}, ${test})`;
+    }
     emit(`if (${test}) {`);
     depth++;
     // mtail's `matched` flag, read only by `otherwise`: cleared for the block, set after it.
@@ -546,5 +559,5 @@ export function generate(
     `}`,
     `return { line, begin };`,
   ].join("\n");
-  return { source, keyArrays, hasBegin: begins.length > 0, readsAstralFlag };
+  return { source, keyArrays, hasBegin: begins.length > 0, readsAstralFlag, conditions };
 }

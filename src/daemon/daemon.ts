@@ -51,6 +51,7 @@ export class Daemon implements StatusSource {
       emitProgLabel: options.emit_prog_label,
       emitTimestamp: options.emit_metric_timestamp,
       log: log.child({ component: "http" }),
+      webConfigFile: options.web_config_file,
     });
     this.push = new PushScheduler(
       this.store,
@@ -72,6 +73,7 @@ export class Daemon implements StatusSource {
    * Listens first (so a port in use fails before any work), then loads programs, watches them, starts
    * tailing, pushing and garbage collection. Resolves with the address served.
    * @throws ListenError when the port or socket cannot be bound
+   * @throws WebConfigError when --web_config_file is wrong
    */
   async start(): Promise<string> {
     // A mistyped --progs should stop the daemon now, not leave it serving nothing.
@@ -83,7 +85,7 @@ export class Daemon implements StatusSource {
       port: this.options.port,
       unixSocket: this.options.unix_socket,
     });
-    this.log.info({ address, version: this.version }, `Serving /metrics on ${address}.`);
+    this.log.info({ address, version: this.version, tls: this.server.tls }, `Serving /metrics on ${address}.`);
     const failed = await this.programManager.loadAll();
     const total = this.programManager.programs().length;
     this.log.info({ progs: this.options.progs, programs: total, failed }, `Loaded ${total - failed} of ${total} programs.`);

@@ -19,6 +19,7 @@ export type Options = {
   address: string;
   port: number;
   unix_socket: string;
+  web_config_file: string;
   log_level: string;
   poll_interval: number;
   poll_log_interval: number;
