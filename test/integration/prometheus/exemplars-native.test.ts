@@ -10,6 +10,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { LogtallyProcess, freePort, httpGet } from "../../helpers/logtally-process.js";
+import { scrapeConfig } from "../../helpers/prometheus-config.js";
 import { waitFor } from "../../helpers/wait-for.js";
 
 const PROGRAM = [
@@ -59,16 +60,7 @@ class PrometheusServer {
     this.port = await freePort();
     mkdirSync(dir, { recursive: true });
     const config = path.join(dir, "prometheus.yml");
-    writeFileSync(config, [
-      "global:",
-      "  scrape_interval: 1s",
-      "  scrape_timeout: 900ms",
-      "scrape_configs:",
-      "  - job_name: logtally",
-      "    static_configs:",
-      `      - targets: ["127.0.0.1:${target}"]`,
-      "",
-    ].join("\n"));
+    writeFileSync(config, scrapeConfig(target));
     this.child = spawn("prometheus", [
       `--config.file=${config}`,
       `--storage.tsdb.path=${path.join(dir, "tsdb")}`,
