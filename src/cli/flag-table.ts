@@ -3,23 +3,23 @@
 // and ignored (group "compat") rather than rejected. The Options type lives in src/daemon/options.ts (nothing
 // below the CLI imports it); a compile-time check below keeps the two in step.
 
-import type { Options } from "../daemon/options.js";
+import type { Options, SourceOptions } from "../daemon/options.js";
 
-export type { Options } from "../daemon/options.js";
+export type { Options, SourceOptions } from "../daemon/options.js";
 
 /** How a flag's value is written and stored. Durations are stored in milliseconds. */
-export type FlagType = "string" | "bool" | "int" | "duration" | "list";
+export type FlagType = "string" | "bool" | "int" | "duration" | "list" | "sources";
 
 /** One flag: its name (as on the command line and as a YAML key), type, default and help text. */
 export interface FlagDef {
   readonly name: string;
   readonly type: FlagType;
-  readonly default: string | boolean | number | readonly string[];
+  readonly default: string | boolean | number | readonly string[] | readonly SourceOptions[];
   readonly description: string;
   /** Allowed values for a string flag, checked after parsing. */
   readonly choices?: readonly string[];
   /** "compat": accepted for mtail compatibility, no effect. */
-  readonly group?: "main" | "daemon" | "push" | "compat";
+  readonly group?: "main" | "daemon" | "framing" | "push" | "compat";
 }
 
 const MS = 1;
@@ -80,6 +80,21 @@ export const FLAGS = [
     description: "Directory where read positions are saved (periodically and on exit) and restored at start; empty: none." },
   { name: "ignore_filename_regex_pattern", type: "string", default: "", group: "daemon",
     description: "Log files whose name matches this regular expression are not read." },
+  // Framing: how the lines of the --logs sources become records (src/framing/).
+  { name: "log_format", type: "string", default: "plain", group: "framing", choices: ["plain", "cri", "docker", "auto"],
+    description: "How each line of the --logs sources is wrapped: plain, cri (containerd/CRI-O: TIME STREAM P|F MESSAGE), docker (json-file) or auto (either, recognised line by line; other lines unchanged). Programs see the application's line, with split pieces joined." },
+  { name: "multiline", type: "string", default: "", group: "framing",
+    description: "Join multi-line records with a preset: python (tracebacks and their chains), java (stack traces, Caused by:), go (panics, goroutine dumps)." },
+  { name: "multiline_start", type: "string", default: "", group: "framing",
+    description: "RE2 regular expression: a line matching it begins a new record; other lines continue the current one." },
+  { name: "multiline_continue", type: "string", default: "", group: "framing",
+    description: "RE2 regular expression: a line matching it continues the current record; other lines begin a new one." },
+  { name: "multiline_timeout", type: "duration", default: 1 * S, group: "framing",
+    description: "A record (or a container line's pieces) is complete once its source has been quiet this long." },
+  { name: "multiline_max_lines", type: "int", default: 5000, group: "framing",
+    description: "A record reaching this many lines (or --max_line_length bytes, 1 MiB when 0) is cut there and counted; the next line begins a new record." },
+  { name: "sources", type: "sources", default: [], group: "framing",
+    description: "Config file only: a list of {path: GLOB (or a list), log_format, multiline, multiline_start, multiline_continue, multiline_timeout}, giving the files each glob matches their own framing. They are followed as --logs are." },
   // Push exporters.
   { name: "metric_push_interval", type: "duration", default: 1 * M, group: "push",
     description: "Interval between pushes to statsd and graphite." },
@@ -139,6 +154,7 @@ type Flag = (typeof FLAGS)[number];
 type ValueOf<T extends FlagType> = T extends "bool" ? boolean
   : T extends "int" | "duration" ? number
   : T extends "list" ? string[]
+  : T extends "sources" ? SourceOptions[]
   : string;
 
 /** The options as the table describes them; must be exactly src/daemon/options.ts's Options (checked below). */

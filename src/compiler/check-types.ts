@@ -24,6 +24,7 @@ const BUILTINS: Record<string, { args: (Type | null)[]; result: Type }> = {
   strtol: { args: [Type.String, Type.Int], result: Type.Int },
   tolower: { args: [Type.String], result: Type.String },
   getfilename: { args: [], result: Type.String },
+  getstream: { args: [], result: Type.String },
   subst: { args: [Type.Pattern, Type.String, Type.String], result: Type.String },
   defined: { args: [null], result: Type.Bool },
 };

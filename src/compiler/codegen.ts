@@ -231,13 +231,16 @@ export function generate(
       case "bool":
         return a0;
       case "timestamp":
-        return [`Math.floor((ts === ts ? ts : Date.now()) / 1000)`, "i64"];
+        // H.now(): the record's own time (a container runtime's timestamp) when it has one, else the clock.
+        return [`Math.floor(${TIME} / 1000)`, "i64"];
       case "len":
         return [`H.len(${toStr(a0[0], a0[1])})`, "int"];
       case "tolower":
         return [`${toStr(a0[0], a0[1])}.toLowerCase()`, "str"];
       case "getfilename":
         return ["filename", "str"];
+      case "getstream":
+        return ["H.stream()", "str"];
       case "settime":
         return [`(ts = H.settime(${a0[0]}, ${q(a0[1])}))`, "none"];
       case "strptime":

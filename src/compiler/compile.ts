@@ -63,10 +63,13 @@ export interface ProgramHelpers {
   del(m: MetricHandle, keys: string[]): void;
   expire(m: MetricHandle, keys: string[], ttlMs: number, tMs: number): void;
   /**
-   * The time of an update when the program set none: the wall clock read once per run of synchronous work (a
-   * chunk of lines), not once per line (see runtime/clock.ts).
+   * The time of an update when the program set none: the record's timestamp when its container wrapper gave one
+   * (see src/framing/), else the wall clock read once per run of synchronous work (a chunk of lines), not once
+   * per line (see runtime/clock.ts).
    */
   now(): number;
+  /** getstream(): "stdout" or "stderr" for a record of a container log, "" otherwise. */
+  stream(): string;
 }
 
 /**

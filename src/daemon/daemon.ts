@@ -66,7 +66,7 @@ export class Daemon implements StatusSource {
       },
       log.child({ component: "push" }),
     );
-    this.lines = createLineSource(options, this.runtime.processLine, log.child({ component: "tailer" }));
+    this.lines = createLineSource(options, this.runtime, log.child({ component: "tailer" }));
   }
 
   /**
@@ -149,6 +149,7 @@ export class Daemon implements StatusSource {
     const s: Record<string, string> = {
       progs: this.options.progs,
       logs: this.options.logs.join(", "),
+      ...(this.options.sources.length > 0 ? { sources: this.options.sources.map((s) => s.paths.join(", ")).join("; ") } : {}),
     };
     for (const p of this.push.status()) s[p.name] = `${p.target} (${p.pushes} pushes, ${p.failures} failed)`;
     return s;

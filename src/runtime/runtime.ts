@@ -12,7 +12,7 @@ import {
   type ProgramHelpers,
   type ProgramTracer,
 } from "../compiler/compile.js";
-import type { LineHandler } from "../logline.js";
+import type { LineHandler, RecordHandler } from "../logline.js";
 import type { Metric } from "../metrics/metric.js";
 import type { Store } from "../metrics/store.js";
 import { createHelpers } from "./helpers.js";
@@ -127,6 +127,9 @@ export class Runtime {
   /** `now`, read once per synchronous run of lines (see clock.ts). */
   private readonly clock: () => number;
   private readonly errorLogIntervalMs: number;
+  /** The stream and time of the record being run by processRecord ("" and NaN for a plain line). */
+  private recordStream = "";
+  private recordTimeMs = NaN;
 
   constructor(private readonly store: Store, private readonly options: RuntimeOptions = {}) {
     this.log = options.logger ?? silentLogger;
@@ -146,7 +149,11 @@ export class Runtime {
     let lastLayoutText = "";
     let lastLayout: Layout | undefined;
     return createHelpers({
-      now: this.clock,
+      now: () => {
+        const t = this.recordTimeMs;
+        return t === t ? t : this.clock();
+      },
+      stream: () => this.recordStream,
       strptime: (value, layout) => {
         let l = layout === lastLayoutText ? lastLayout : undefined;
         if (l === undefined) {
@@ -254,6 +261,18 @@ export class Runtime {
       if ((++state.lines & TIME_SAMPLE_MASK) !== 0) p.linked.line(text, filename, astral);
       else this.timedLine(state, p, text, filename, astral);
     }
+  };
+
+  /**
+   * Runs every loaded program on one record from the framing stage (src/framing/): like processLine, with the
+   * record's stream for getstream() and its time as the time of updates the program does not time itself.
+   */
+  readonly processRecord: RecordHandler = (text, filename, stream, timeMs) => {
+    this.recordStream = stream;
+    this.recordTimeMs = timeMs;
+    this.processLine(text, filename);
+    this.recordStream = "";
+    this.recordTimeMs = NaN;
   };
 
   /** Runs one program on one line and adds the time it took to the program's sample. */

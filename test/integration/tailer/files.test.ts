@@ -8,9 +8,12 @@ import { join } from "node:path";
 import { waitFor } from "../../helpers/wait-for.js";
 import { numbered, tick, useSandbox } from "./harness.js";
 
-describe("tailer (integration): files", function () {
+// Each suite runs twice: as the tailer alone, and with a framer holding the last line of every source (the body
+// is left unindented so that this loop does not touch every line of the suites).
+for (const framed of [false, true]) {
+describe(`tailer (integration): files${framed ? " (framed)" : ""}`, function () {
   this.timeout(30000);
-  const sb = useSandbox();
+  const sb = useSandbox(framed);
 
   it("reads files present at start-up from their end, and steady appends after", async () => {
     const path = join(sb.dir(), "app.log");
@@ -307,9 +310,9 @@ describe("tailer (integration): files", function () {
   });
 });
 
-describe("tailer (integration): rotated names matching the glob", function () {
+describe(`tailer (integration): rotated names matching the glob${framed ? " (framed)" : ""}`, function () {
   this.timeout(30000);
-  const sb = useSandbox();
+  const sb = useSandbox(framed);
 
   it("app.log -> app.log.1 under 'app.log*': the rotated file is never read twice, late writes still once", async () => {
     const path = join(sb.dir(), "app.log");
@@ -334,9 +337,9 @@ describe("tailer (integration): rotated names matching the glob", function () {
   });
 });
 
-describe("tailer (integration): copytruncate copies matching the glob", function () {
+describe(`tailer (integration): copytruncate copies matching the glob${framed ? " (framed)" : ""}`, function () {
   this.timeout(30000);
-  const sb = useSandbox();
+  const sb = useSandbox(framed);
 
   it("app.log.1 made by copytruncate under 'app.log*' is not read again as a new file", async () => {
     const path = join(sb.dir(), "app.log");
@@ -361,9 +364,9 @@ describe("tailer (integration): copytruncate copies matching the glob", function
   });
 });
 
-describe("tailer (integration): directories", function () {
+describe(`tailer (integration): directories${framed ? " (framed)" : ""}`, function () {
   this.timeout(30000);
-  const sb = useSandbox();
+  const sb = useSandbox(framed);
 
   it("a glob whose directory does not exist yet is picked up when the directory appears", async () => {
     const sub = join(sb.dir(), "later");
@@ -386,3 +389,4 @@ describe("tailer (integration): directories", function () {
     await c.expectExactly(["a", "b"]);
   });
 });
+}

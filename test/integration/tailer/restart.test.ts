@@ -5,9 +5,12 @@ import { join } from "node:path";
 import type { Tailer } from "../../../src/tailer/tailer.js";
 import { Collector, numbered, useSandbox } from "./harness.js";
 
-describe("tailer (integration): restart with stateDir", function () {
+// Each suite runs twice: as the tailer alone, and with a framer holding the last line of every source (the body
+// is left unindented so that this loop does not touch every line of the suites).
+for (const framed of [false, true]) {
+describe(`tailer (integration): restart with stateDir${framed ? " (framed)" : ""}`, function () {
   this.timeout(30000);
-  const sb = useSandbox();
+  const sb = useSandbox(framed);
 
   interface FirstRun {
     path: string;
@@ -119,3 +122,4 @@ describe("tailer (integration): restart with stateDir", function () {
     await c.expectExactly([...old, ...fresh, ...late]);
   });
 });
+}
