@@ -262,6 +262,32 @@ describe("exemplars", () => {
     expect(c.time(c.findId(["/a"]))).to.equal(Date.UTC(2024, 0, 1, 0, 0, 20));
   });
 
+  it("takes exemplar labels from json and logfmt fields, leaving out a missing field", () => {
+    const store = run(
+      [
+        "histogram latency_seconds buckets 0.1, 1 by route exemplar trace_id, span_id",
+        "counter errors_total exemplar request_id",
+        "json {",
+        "  latency_seconds[$route] = $secs",
+        "}",
+        "logfmt {",
+        "  errors_total++",
+        "}",
+        "",
+      ].join("\n"),
+      [
+        '{"route":"/a","secs":0.05,"trace_id":"abc","span_id":"s1"}',
+        '{"route":"/a","secs":0.5,"trace_id":"def"}',
+        "level=error request_id=r-7",
+      ],
+    );
+    const h = metric(store, "latency_seconds");
+    const id = h.findId(["/a"]);
+    expect(h.exemplar(id, 0)).to.deep.include({ labels: [["trace_id", "abc"], ["span_id", "s1"]], value: 0.05 });
+    expect(h.exemplar(id, 1)).to.deep.include({ labels: [["trace_id", "def"]], value: 0.5 });
+    expect(metric(store, "errors_total").exemplar(0)?.labels).to.deep.equal([["request_id", "r-7"]]);
+  });
+
   it("lists exemplars in /json", () => {
     const store = run(LATENCY, lines.map(text));
     const j = JSON.parse(renderJson(store)) as Record<string, Array<{ LabelValues: Array<{ Labels: string[]; Value: Record<string, unknown> }> }>>;
