@@ -15,9 +15,6 @@ class Capture extends Writable {
   }
 }
 
-/** Programs written before the NAME.test/ layout whose owner is moving them (their cases run in golden.test.ts). */
-const OLD_LAYOUT = new Set(["app_json", "red_logfmt"]);
-
 describe("golden: logtally test programs", function () {
   this.timeout(60000);
   const dir = join(repoRoot, "programs");
@@ -36,7 +33,7 @@ describe("golden: logtally test programs", function () {
   it("has cases for every program", () => {
     const programs = readdirSync(dir).filter((f) => f.endsWith(".mtail")).map((f) => f.replace(/\.mtail$/, ""));
     expect(programs.length).to.be.greaterThan(0);
-    const without = programs.filter((p) => !OLD_LAYOUT.has(p) && !(existsSync(join(dir, `${p}.test`)) && readdirSync(join(dir, `${p}.test`)).some((f) => f.endsWith(".log"))));
+    const without = programs.filter((p) => !(existsSync(join(dir, `${p}.test`)) && readdirSync(join(dir, `${p}.test`)).some((f) => f.endsWith(".log"))));
     expect(without).to.deep.equal([]);
   });
 });
