@@ -3,31 +3,19 @@
 import { expect } from "chai";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { Writable } from "node:stream";
-import { main } from "../../src/cli/main.js";
+import { runMain } from "../helpers/run-main.js";
 import { repoRoot } from "./cases.js";
-
-class Capture extends Writable {
-  text = "";
-  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
 
 describe("golden: logtally test programs", function () {
   this.timeout(60000);
   const dir = join(repoRoot, "programs");
 
   it("passes every case of the library, and says so on its last line", async () => {
-    const stdout = new Capture();
-    const stderr = new Capture();
-    const code = await main(["test", dir], { stdout, stderr, env: {} });
-    const lines = stdout.text.trimEnd().split("\n");
+    const { code, stdout, stderr, lines } = await runMain(["test", dir]);
     const failures = lines.filter((l) => l.startsWith("FAIL "));
-    expect(failures, stdout.text).to.deep.equal([]);
+    expect(failures, stdout).to.deep.equal([]);
     expect(lines.at(-1)).to.match(/^\d+ passed, 0 failed$/);
-    expect(code, stdout.text + stderr.text).to.equal(0);
+    expect(code, stdout + stderr).to.equal(0);
   });
 
   it("has cases for every program", () => {
