@@ -1,6 +1,7 @@
 // Turns benchmark rows into a Markdown table (pasteable into docs/performance.md), with the issue's targets
 // checked beside each row, and the warnings about differing outputs.
 import type { OneShotRow, Outcome, Row, TailRow } from "./results.js";
+import { WORKLOADS } from "./workloads.js";
 
 /** Targets from issue 4. */
 export const TARGETS = {
@@ -9,6 +10,8 @@ export const TARGETS = {
   tailShareOfOneShot: 0.7,
   rssLimitMb: 100,
   idleCpuPercent: 1,
+  /** Issue 10: a framed workload against its baseline (same program, plain or unwrapped lines). */
+  framedShareOfPlain: 0.8,
 } as const;
 
 function rate(n: number): string {
@@ -45,6 +48,12 @@ function targetsOf(row: Row, rows: readonly Row[]): string {
     if (row.mtail?.ok) {
       const x = lt.linesPerSec / row.mtail.stats.linesPerSec;
       out.push(`>=${TARGETS.speedUpOverMtail}x mtail: ${mark(x >= TARGETS.speedUpOverMtail)}`);
+    }
+    const baseline = WORKLOADS.find((w) => w.name === row.workload)?.baseline;
+    const base = baseline === undefined ? undefined : rows.find((r): r is OneShotRow => r.mode === "one-shot" && r.workload === baseline && r.lines === row.lines);
+    if (base?.logtally.ok) {
+      const share = lt.linesPerSec / base.logtally.stats.linesPerSec;
+      out.push(`>=${TARGETS.framedShareOfPlain * 100}% of ${baseline}: ${mark(share >= TARGETS.framedShareOfPlain)} (${(share * 100).toFixed(0)}%)`);
     }
     if (row.workload === "linecount" && row.floor.ok) {
       const within = row.floor.stats.linesPerSec / lt.linesPerSec;
