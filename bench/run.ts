@@ -73,8 +73,8 @@ function failureText(r: RunResult): string {
 async function runOneShot(w: Workload, opts: BenchOptions, withMtail: boolean): Promise<OneShotRow> {
   const log = ensureLog(opts.outDir, w.log, opts.lines, say);
   const program = join(PROGRAMS_DIR, w.program);
-  const vsMtail = w.vsMtail ?? true;
-  const list = contenders(opts, withMtail && vsMtail).filter((c) => vsMtail || c.name === "logtally");
+  // The bare-Node floor counts lines: not the records of a framed workload (--log_format, --multiline).
+  const list = contenders(opts, withMtail).filter((c) => c.name !== "floor" || w.flags === undefined);
   const results = new Map<string, RunResult[]>(list.map((c) => [c.name, []]));
   const failed = new Map<string, string>();
   if (!existsSync(LOGTALLY_MAIN)) failed.set("logtally", `not built yet (${LOGTALLY_MAIN} is missing)`);
@@ -94,12 +94,12 @@ async function runOneShot(w: Workload, opts: BenchOptions, withMtail: boolean): 
   }
   const outcome = (name: string): Outcome =>
     failed.has(name) ? { ok: false, error: failed.get(name)! } : { ok: true, stats: statsOf(results.get(name)!, opts.lines, log.bytes) };
-  const floor = vsMtail ? outcome("floor") : { ok: false as const, error: "not run" };
+  const floor = w.flags === undefined ? outcome("floor") : { ok: false as const, error: "not run" };
   const floorCount = floor.ok ? Number(readFileSync(outPath("floor"), "utf8")) : NaN;
   if (floor.ok && floorCount !== opts.lines) say(`  warning: the floor counted ${floorCount} lines in ${log.path}, expected ${opts.lines}.`);
   const row: OneShotRow = {
     mode: "one-shot", workload: w.name, lines: opts.lines, bytes: log.bytes,
-    logtally: outcome("logtally"), mtail: withMtail && vsMtail ? outcome("mtail") : null, floor, diff: null,
+    logtally: outcome("logtally"), mtail: withMtail ? outcome("mtail") : null, floor, diff: null,
   };
   if (row.logtally.ok && row.mtail?.ok) {
     row.diff = diffExpositions(parseExposition(readFileSync(outPath("logtally"), "utf8")), parseExposition(readFileSync(outPath("mtail"), "utf8")));
@@ -215,7 +215,7 @@ async function main(argv: string[]): Promise<number> {
   const rows: Row[] = [];
   for (const w of WORKLOADS.filter((x) => opts.workloads.includes(x.name))) {
     say(`${w.name}: ${w.about}`);
-    if (w.mode === "one-shot") rows.push(await runOneShot(w, opts, mtail !== null));
+    if (w.mode === "one-shot") rows.push(await runOneShot(w, opts, mtail !== null && w.logtallyOnly !== true));
     else if (w.mode === "tail") rows.push(await runTail(w, opts, mtail !== null));
     else rows.push(await runIdleWorkload(w, opts, mtail !== null));
   }
