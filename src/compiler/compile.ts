@@ -170,7 +170,7 @@ export function compile(name: string, source: string, options: CompileOptions = 
       diags.add(p.pos, `${t.error}`);
       continue;
     }
-    const re2Error = re2CompileError(t.pattern);
+    const re2Error = t.engine === "re2" ? re2CompileError(t.pattern) : null;
     if (re2Error !== null) {
       diags.add(p.pos, `Can't compile regular expression /${p.pattern}/ for RE2: ${re2Error}.`);
       continue;

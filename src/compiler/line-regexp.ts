@@ -2,8 +2,16 @@
 // exec() returns a RegExp-style match array whichever engine runs the pattern, and replaceLiteral() is subst().
 // Imports RE2JS (a JavaScript port of RE2) and ./regex-engine.js types only.
 
-import { RE2JS } from "re2js";
+import { createRequire } from "node:module";
+import type { RE2JS } from "re2js";
 import type { RegexPlan } from "./regex-engine.js";
+
+// RE2JS is loaded on first use: most programs never need it, and loading it at start-up cost a one-shot run of
+// the apache benchmark CPU time and ~7 MB of RSS.
+let re2js: typeof RE2JS | undefined;
+function loadRe2js(): typeof RE2JS {
+  return (re2js ??= (createRequire(import.meta.url)("re2js") as { RE2JS: typeof RE2JS }).RE2JS);
+}
 
 /** What a compiled program calls to match: RegExp's exec (match array, groups as the plan keeps them). */
 export interface LineRegExp {
@@ -24,10 +32,7 @@ export interface SubstRegExp {
  */
 export const LONG_TEXT = 8192;
 
-/**
- * Why RE2JS cannot compile `pattern` (RE2 syntax), or null when it can. The compiler asks for every pattern, so
- * the long-text path can never fail at run time.
- */
+/** Why RE2JS cannot compile `pattern` (RE2 syntax), or null when it can (the compiler asks for "re2" plans). */
 export function re2CompileError(pattern: string): string | null {
   try {
     compileRe2(pattern);
@@ -51,26 +56,35 @@ export function buildSubstRegExp(plan: RegexPlan): SubstRegExp {
 
 /** V8 for texts up to LONG_TEXT, RE2JS (compiled on first use) beyond. */
 class GuardedRegExp implements LineRegExp, SubstRegExp {
-  private long: Re2Matcher | undefined;
+  private long: (LineRegExp & SubstRegExp) | undefined;
 
   constructor(
     private readonly re: RegExp,
     private readonly plan: RegexPlan,
+    private readonly longText = LONG_TEXT,
   ) {}
 
   exec(text: string): RegExpExecArray | null {
-    return text.length <= LONG_TEXT ? this.re.exec(text) : this.longMatcher().exec(text);
+    return text.length <= this.longText ? this.re.exec(text) : this.longMatcher().exec(text);
   }
 
   replaceLiteral(value: string, replacement: string): string {
-    if (value.length > LONG_TEXT) return this.longMatcher().replaceLiteral(value, replacement);
+    if (value.length > this.longText) return this.longMatcher().replaceLiteral(value, replacement);
     this.re.lastIndex = 0;
     // `$` in a String#replace replacement is special; "$$" is a literal "$".
     return value.replace(this.re, replacement.replaceAll("$", "$$$$"));
   }
 
-  private longMatcher(): Re2Matcher {
-    return (this.long ??= new Re2Matcher(this.plan));
+  /** RE2JS for long texts; should it refuse the pattern (it never did on regex-cases.ts), V8 keeps them. */
+  private longMatcher(): LineRegExp & SubstRegExp {
+    if (this.long === undefined) {
+      try {
+        this.long = new Re2Matcher(this.plan);
+      } catch {
+        this.long = new GuardedRegExp(this.re, this.plan, Infinity);
+      }
+    }
+    return this.long;
   }
 }
 
@@ -104,7 +118,7 @@ class Re2Matcher implements LineRegExp, SubstRegExp {
  * names come from the translator): Go's regexp, as mtail 3.0.0~rc50 was built, accepts a name twice, RE2JS refuses.
  */
 function compileRe2(pattern: string): RE2JS {
-  return RE2JS.compile(withoutGroupNames(pattern));
+  return loadRe2js().compile(withoutGroupNames(pattern));
 }
 
 /** `pattern` with `(?P<name>` and `(?<name>` turned into `(`; escapes, `\Q...\E` and classes are skipped over. */
