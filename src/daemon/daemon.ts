@@ -34,6 +34,8 @@ export class Daemon implements StatusSource {
     const storeLog = log.child({ component: "store" });
     this.store = new Store({
       maxSeriesPerMetric: options.max_series_per_metric,
+      // As mtail 3.3.1 (one-shot keeps rc50's output: limit applies at collection only, which one-shot never runs).
+      limitOnCreate: true,
       onSeriesDropped: (m) =>
         storeLog.warn(
           { prog: m.program, metric: m.name, budget: m.seriesBudget },

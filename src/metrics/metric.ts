@@ -40,6 +40,11 @@ export class Metric implements SeriesStorage {
    * discard slot and is counted in `dropped`. 0: no budget. Set by the Store.
    */
   seriesBudget = 0;
+  /**
+   * Enforce `limit` when a series is created (mtail 3.3.1), not only at collection (mtail 3.0.0~rc50, whose
+   * one-shot output the golden suite holds). Set by the Store: the daemon turns it on.
+   */
+  limitOnCreate = false;
   /** Updates dropped because their new series would have gone over `seriesBudget`. */
   dropped = 0;
   /** Told once, at the first drop, so the owner can log it (the Store passes it in). */
@@ -283,6 +288,14 @@ export class Metric implements SeriesStorage {
     return this.hcount[id] as number;
   }
 
+  /**
+   * The creation number of live series `id` (unique over the metric's life), or -1 when `id` holds no series: a
+   * reader that paused (a sliced scrape) tells a series from a later one that reused its id.
+   */
+  seqOf(id: number): number {
+    return this.alive[id] === 1 ? (this.seqs[id] as number) : -1;
+  }
+
   /** The ids of every series, in creation order. */
   ids(): number[] {
     const out: number[] = [];
@@ -299,7 +312,10 @@ export class Metric implements SeriesStorage {
 
   /** Whether a new series must wait for `limit` or `seriesBudget` (one comparison while neither is reached). */
   private full(): boolean {
-    return (this.limit > 0 && this.live >= this.limit) || (this.seriesBudget > 0 && this.live >= this.seriesBudget);
+    return (
+      (this.limitOnCreate && this.limit > 0 && this.live >= this.limit) ||
+      (this.seriesBudget > 0 && this.live >= this.seriesBudget)
+    );
   }
 
   /**
@@ -308,7 +324,7 @@ export class Metric implements SeriesStorage {
    * Returns -1 when the series may be created, else the discard id.
    */
   private admit(): number {
-    while (this.limit > 0 && this.live >= this.limit && this.live > 0) this.deleteId(this.oldestId());
+    while (this.limitOnCreate && this.limit > 0 && this.live >= this.limit && this.live > 0) this.deleteId(this.oldestId());
     if (!(this.seriesBudget > 0 && this.live >= this.seriesBudget)) return -1;
     if (this.dropped++ === 0) this.onFirstDrop?.(this);
     if (this.discardId < 0) {
@@ -384,8 +400,7 @@ export class Metric implements SeriesStorage {
   /**
    * Drops every series not updated within its ttl, then the least recently updated series beyond `limit`;
    * returns how many went. "Updated" is the series' time, i.e. the log line's time when the program set one.
-   * `limit` is also enforced when a series is created (admit), so this only matters after `limit` was lowered
-   * by a reload.
+   * With `limitOnCreate` (the daemon), `limit` is also enforced when a series is created (admit).
    */
   collectGarbage(nowMs: number): number {
     let removed = 0;

@@ -8,6 +8,8 @@ import { Kind, type MetricDeclaration } from "./types.js";
 export interface StoreOptions {
   /** Series budget of every metric (0 or undefined: none); see Metric.seriesBudget. */
   readonly maxSeriesPerMetric?: number;
+  /** Enforce each metric's `limit` when a series is created, as mtail 3.3.1 (see Metric.limitOnCreate). */
+  readonly limitOnCreate?: boolean;
   /** Called once per metric when an update is first dropped for the budget (to log it). */
   readonly onSeriesDropped?: (m: Metric) => void;
 }
@@ -46,6 +48,7 @@ export class Store {
     }
     const m = new Metric(decl);
     m.seriesBudget = this.options.maxSeriesPerMetric ?? 0;
+    m.limitOnCreate = this.options.limitOnCreate ?? false;
     m.onFirstDrop = this.options.onSeriesDropped;
     list.push(m);
     this.cache = null;

@@ -2,6 +2,7 @@
 // prom-client's default process and Node.js metrics. Nothing here is touched per log line.
 
 import { Counter, Gauge, Registry, collectDefaultMetrics, type Metric, type RegistryContentType } from "prom-client";
+import type { Store } from "../metrics/store.js";
 import type { StatusSource, TailerTotals } from "./status.js";
 
 /**
@@ -9,11 +10,30 @@ import type { StatusSource, TailerTotals } from "./status.js";
  * gets its own metric objects: prom-client renames a counter object in place (drops `_total`) when it renders
  * OpenMetrics, which would corrupt the Prometheus text of a shared one.
  */
-export function registerSelfMetrics(registries: ReadonlyArray<Registry<RegistryContentType>>, status: StatusSource): void {
+export function registerSelfMetrics(
+  registries: ReadonlyArray<Registry<RegistryContentType>>,
+  status: StatusSource,
+  store?: Store,
+): void {
   for (const r of registries) {
     registerDefaultMetrics(r);
     registerOwnMetrics(r, status);
+    if (store !== undefined) registerStoreMetrics(r, store);
   }
+}
+
+/** What the store counts: updates dropped for --max_series_per_metric, per metric. */
+function registerStoreMetrics(registry: Registry<RegistryContentType>, store: Store): void {
+  new Counter({
+    name: "logtally_series_dropped_total",
+    help: "Updates dropped because they would have created a series beyond --max_series_per_metric.",
+    labelNames: ["prog", "metric"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const m of store.metrics()) if (m.dropped > 0) this.inc({ prog: m.program, metric: m.name }, m.dropped);
+    },
+  });
 }
 
 function registerOwnMetrics(registry: Registry<RegistryContentType>, status: StatusSource): void {
