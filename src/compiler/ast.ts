@@ -28,6 +28,12 @@ export interface VarDecl {
   keys: string[];
   buckets: number[] | null;
   limit: number;
+  /** `exemplar a, b`: capture (or field) names that label the exemplar of each update; [] for none. */
+  exemplars: string[];
+  /** Where the `exemplar` attribute is (null without one). */
+  exemplarPos: Pos | null;
+  /** `native`: a histogram with native (sparse exponential) buckets. */
+  native: boolean;
   pos: Pos;
   /** Set by the checker: the metric's symbol. */
   symbol?: MetricSymbol;
@@ -132,7 +138,15 @@ interface Typed {
   type?: Type;
 }
 
-export interface BinaryExpr extends Typed {
+/**
+ * Set by check-symbols on an update (`=`, `+=`, `++`, `--`) of a metric declared with `exemplar`: per exemplar
+ * name, in declaration order, the capture that may bind it at this update.
+ */
+export interface ExemplarSources {
+  exemplars?: CaprefSymbol[];
+}
+
+export interface BinaryExpr extends Typed, ExemplarSources {
   kind: "BinaryExpr";
   op: BinaryOp;
   lhs: Expr;
@@ -140,7 +154,7 @@ export interface BinaryExpr extends Typed {
   pos: Pos;
 }
 
-export interface UnaryExpr extends Typed {
+export interface UnaryExpr extends Typed, ExemplarSources {
   kind: "UnaryExpr";
   /** `~` bitwise not, `!` logical not, `neg` unary minus, `++`/`--` postfix. */
   op: "~" | "!" | "neg" | "++" | "--";

@@ -4,7 +4,7 @@
 // undeclared and unused names with mtail's wording.
 
 import type {
-  CaprefSymbol, CaprefTerm, Expr, IdTerm, MetricSymbol, PatternExpr, PatternSymbol, Pos, Stmt,
+  CaprefSymbol, CaprefTerm, ExemplarSources, Expr, IdTerm, MetricSymbol, PatternExpr, PatternSymbol, Pos, Stmt,
   StmtList, VarDecl,
 } from "./ast.js";
 import { inferCaptures } from "./capture-types.js";
@@ -14,6 +14,9 @@ import { childBlocks, mapStmtExprs } from "./walk.js";
 
 /** mtail's limit on a pattern's length. */
 const MAX_REGEX_LENGTH = 1024;
+/** OpenMetrics: an exemplar's label names and values together hold at most 128 UTF-8 characters. */
+const EXEMPLAR_MAX_CHARS = 128;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 class Scope {
   readonly metrics = new Map<string, MetricSymbol>();
@@ -94,6 +97,7 @@ export function checkSymbols(root: StmtList, diags: DiagnosticList): SymbolTable
     switch (e.kind) {
       case "BinaryExpr":
         e.lhs = expr(e.lhs);
+        if (e.op === "=" || e.op === "+=") bindExemplars(e, e.lhs);
         // A string on the right of `=~` is a constant pattern, as in mtail.
         if ((e.op === "=~" || e.op === "!~") && e.rhs.kind === "StringLit") {
           e.rhs = { kind: "PatternExpr", parts: [{ kind: "PatternLit", pattern: e.rhs.text, pos: e.rhs.pos }], pos: e.rhs.pos };
@@ -102,6 +106,7 @@ export function checkSymbols(root: StmtList, diags: DiagnosticList): SymbolTable
         return e;
       case "UnaryExpr":
         e.expr = expr(e.expr);
+        if (e.op === "++" || e.op === "--") bindExemplars(e, e.expr);
         return e;
       case "ConvExpr":
         e.expr = expr(e.expr);
@@ -128,6 +133,29 @@ export function checkSymbols(root: StmtList, diags: DiagnosticList): SymbolTable
       default:
         return e;
     }
+  };
+
+  /**
+   * At an update of a metric declared with `exemplar`, finds the capture each exemplar name refers to here. A name
+   * no capture in scope carries can never be bound at this update: an error, located at the update.
+   */
+  const bindExemplars = (update: ExemplarSources & { pos: Pos }, target: Expr): void => {
+    const id = target.kind === "IndexedExpr" ? target.id : target.kind === "IdTerm" ? target : null;
+    const m = id?.symbol;
+    if (m?.kind !== "metric" || m.decl.exemplars.length === 0) return;
+    const found: CaprefSymbol[] = [];
+    for (const name of m.decl.exemplars) {
+      const c = inBegin ? undefined : scope.lookupCapref(name);
+      if (c === undefined) {
+        // An invalid name is reported once, at the declaration (checkExemplarNames).
+        if (!LABEL_NAME.test(name)) return;
+        diags.add(update.pos, `Exemplar label \`${name}' of \`${m.name}' can never be bound at this update: no capture group of that name is visible here.\n\tTry naming a group \`(?P<${name}>...)' in a pattern around this update, or remove \`${name}' from its \`exemplar' list.`);
+        continue;
+      }
+      if (c.group > 0) (c.pattern.usedGroups ??= new Set()).add(c.group);
+      found.push(c);
+    }
+    if (found.length === m.decl.exemplars.length) update.exemplars = found;
   };
 
   const identifier = (id: IdTerm): void => {
@@ -236,6 +264,10 @@ export function checkSymbols(root: StmtList, diags: DiagnosticList): SymbolTable
     if (d.buckets !== null && d.metricKind !== "histogram") {
       diags.add(d.pos, `Can't specify buckets for non-histogram metric \`${d.name}'.`);
     }
+    if (d.native && d.metricKind !== "histogram") {
+      diags.add(d.pos, `Only a histogram can be \`native'; \`${d.name}' is a ${d.metricKind}.`);
+    }
+    checkExemplarNames(d);
     const sym: MetricSymbol = {
       kind: "metric", name: d.name, decl: d, used: false,
       type: d.metricKind === "text" ? Type.String : new TypeVar(), index: table.metrics.length,
@@ -243,6 +275,26 @@ export function checkSymbols(root: StmtList, diags: DiagnosticList): SymbolTable
     d.symbol = sym;
     scope.metrics.set(d.name, sym);
     table.metrics.push(sym);
+  };
+
+  /** `exemplar` names: counters and histograms only (as in OpenMetrics), valid label names, within 128 characters. */
+  const checkExemplarNames = (d: VarDecl): void => {
+    if (d.exemplars.length === 0) return;
+    const at = d.exemplarPos ?? d.pos;
+    if (d.metricKind !== "counter" && d.metricKind !== "histogram") {
+      diags.add(at, `Exemplars belong to counters and histograms; \`${d.name}' is a ${d.metricKind}.`);
+      return;
+    }
+    const seen = new Set<string>();
+    for (const n of d.exemplars) {
+      if (!LABEL_NAME.test(n)) diags.add(at, `Exemplar label \`${n}' is not a valid label name.\n\tUse letters, digits and \`_', not starting with a digit.`);
+      else if (seen.has(n)) diags.add(at, `Exemplar label \`${n}' is listed twice.`);
+      seen.add(n);
+    }
+    const chars = d.exemplars.reduce((sum, n) => sum + n.length, 0);
+    if (chars >= EXEMPLAR_MAX_CHARS) {
+      diags.add(at, `The exemplar label names of \`${d.name}' take ${chars} of the ${EXEMPLAR_MAX_CHARS} characters OpenMetrics allows for names and values together.`);
+    }
   };
 
   const stmt = (s: Stmt): void => {

@@ -24,6 +24,7 @@ const BUILTINS: Record<string, { args: (Type | null)[]; result: Type }> = {
   strtol: { args: [Type.String, Type.Int], result: Type.Int },
   tolower: { args: [Type.String], result: Type.String },
   getfilename: { args: [], result: Type.String },
+  getstream: { args: [], result: Type.String },
   subst: { args: [Type.Pattern, Type.String, Type.String], result: Type.String },
   defined: { args: [null], result: Type.Bool },
 };
@@ -340,7 +341,10 @@ export function checkTypes(root: StmtList, diags: DiagnosticList, options: Check
       case "VarDecl": {
         const b = s.buckets;
         if (s.metricKind === "histogram") {
-          if (b === null || b.length < 2) {
+          // A `native` histogram needs no classic buckets; when it has some, they follow the same rules.
+          if (s.native && b === null) {
+            // Native buckets only.
+          } else if (b === null || b.length < 2) {
             diags.add(s.pos, `Histogram \`${s.name}' needs at least two bucket boundaries.\n\tTry adding \`buckets 1, 2, 4, 8' to its declaration.`);
           } else {
             for (let i = 1; i < b.length; i++) {

@@ -3,7 +3,7 @@
 // operations convert (or fail with a runtime error) exactly where mtail's typed opcodes would. User strings are
 // always emitted through JSON.stringify; regexes, metric handles and helpers arrive as `new Function` arguments.
 
-import type { BuiltinExpr, CondStmt, Expr, MetricSymbol, PatternExpr, Stmt, StmtList } from "./ast.js";
+import type { BuiltinExpr, CaprefSymbol, CondStmt, Expr, MetricSymbol, PatternExpr, Pos, Stmt, StmtList } from "./ast.js";
 import type { SymbolTable } from "./check-symbols.js";
 import { Type, concrete } from "./types.js";
 import { childBlocks } from "./walk.js";
@@ -11,7 +11,7 @@ import { childBlocks } from "./walk.js";
 /** How a value is held at run time, as in mtail's VM stack: it decides which conversions fail. */
 type Repr = "i64" | "int" | "f64" | "str" | "bool" | "none";
 
-/** The generated program: source of a factory taking (H, M, R, RB, RG, K, onError, LIT, SCAN) and returning the line function. */
+/** The generated program: source of a factory taking (H, M, R, RB, RG, K, onError, LIT, SCAN, T) and returning the line function. */
 export interface GeneratedCode {
   /** Body of the factory function: `return { line: function(line, filename) {...}, begin: function() {...} }`. */
   source: string;
@@ -21,23 +21,31 @@ export interface GeneratedCode {
   hasBegin: boolean;
   /** Whether the line function reads its `astral` argument. */
   readsAstralFlag: boolean;
+  /**
+   * With `trace`: where each traced condition is, by hook index (`T.cond(i, test)`), and whether it is a bare
+   * pattern, another expression, or `otherwise` (listed at the statement's position). Empty without `trace`.
+   */
+  conditions: Array<{ pos: Pos; kind: "pattern" | "expr" | "otherwise" }>;
 }
 
 const q = (s: string): string => JSON.stringify(s);
 
-/** Generates code for a checked program. */
 /**
  * Generates code for a checked program. `literals[i]` is a literal every match of pattern i contains (or null);
  * with `scanLiterals` the line function finds them all in one pass of SCAN (a LiteralScanner) instead of one
- * `includes` per pattern.
+ * `includes` per pattern. With `trace` (logtally explain), the test of every condition statement is passed
+ * through `T.cond(i, test)`, which records it and returns it unchanged; without it (the daemon) the code has no
+ * hook at all, so the hot path pays nothing for explain.
  */
 export function generate(
   root: StmtList,
   table: SymbolTable,
   literals: readonly (string | null)[] = [],
   scanLiterals = false,
+  trace = false,
 ): GeneratedCode {
   const keyArrays: number[] = [];
+  const conditions: GeneratedCode["conditions"] = [];
 
   // Patterns known to have matched at the current point (inside a block guarded by them, or on the right of
   // `&&`): their captures need no null check.
@@ -223,13 +231,16 @@ export function generate(
       case "bool":
         return a0;
       case "timestamp":
-        return [`Math.floor((ts === ts ? ts : Date.now()) / 1000)`, "i64"];
+        // H.now(): the record's own time (a container runtime's timestamp) when it has one, else the clock.
+        return [`Math.floor(${TIME} / 1000)`, "i64"];
       case "len":
         return [`H.len(${toStr(a0[0], a0[1])})`, "int"];
       case "tolower":
         return [`${toStr(a0[0], a0[1])}.toLowerCase()`, "str"];
       case "getfilename":
         return ["filename", "str"];
+      case "getstream":
+        return ["H.stream()", "str"];
       case "settime":
         return [`(ts = H.settime(${a0[0]}, ${q(a0[1])}))`, "none"];
       case "strptime":
@@ -264,6 +275,22 @@ export function generate(
     return known.has(s.pattern.index as number)
       ? `(${v}[${g}] ?? "")`
       : `(${v} !== null ? (${v}[${g}] ?? "") : H.noMatch(${q("$" + e.name)}))`;
+  };
+
+  /**
+   * The exemplar label values of an update, in a preallocated array (K): each capture's text, "" where its
+   * pattern did not match or its group did not take part. Never a runtime error: an unbound name is left out.
+   */
+  const exemplarArg = (refs: readonly CaprefSymbol[]): string => {
+    const k = keyArrays.length;
+    keyArrays.push(refs.length);
+    const parts = refs.map((c, i) => {
+      const v = matchVar(c.pattern);
+      const g = jsGroup(c.pattern, c.group);
+      const text = known.has(c.pattern.index as number) ? `(${v}[${g}] ?? "")` : `(${v} !== null ? (${v}[${g}] ?? "") : "")`;
+      return `k${k}[${i}] = ${text}`;
+    });
+    return `(${parts.join(", ")}, k${k})`;
   };
 
   /** Code and representation of an expression's value. */
@@ -301,7 +328,9 @@ export function generate(
           case "++":
           case "--": {
             const d = datum(e.expr);
-            return [`${d.m}.incGet(${d.id}, ${e.op === "++" ? 1 : -1}, ${TIME})`, "i64"];
+            const by = e.op === "++" ? 1 : -1;
+            if (e.exemplars !== undefined) return [`${d.m}.incGetEx(${d.id}, ${by}, ${TIME}, ${exemplarArg(e.exemplars)})`, "i64"];
+            return [`${d.m}.incGet(${d.id}, ${by}, ${TIME})`, "i64"];
           }
           case "~": {
             const [code, r] = value(e.expr);
@@ -392,13 +421,16 @@ export function generate(
     const t = metricType(m) ?? Type.Int;
     const d = datum(e.lhs);
     const [code, r] = value(e.rhs);
+    // With `exemplar`, the labels are read after the value, as the update happens.
+    const ex = e.exemplars !== undefined && t !== Type.String ? `, ${exemplarArg(e.exemplars)}` : "";
+    const x = ex === "" ? "" : "Ex";
     if (e.op === "=") {
       const v = t === Type.Float ? toFloat(code, r) : t === Type.String ? toStr(code, r) : toInt(code, r);
-      return t === Type.String ? `${d.m}.setStr(${d.id}, ${v}, ${TIME})` : `${d.m}.set(${d.id}, ${v}, ${TIME})`;
+      return t === Type.String ? `${d.m}.setStr(${d.id}, ${v}, ${TIME})` : `${d.m}.set${x}(${d.id}, ${v}, ${TIME}${ex})`;
     }
     if (t === Type.String) return `H.catAssign(${d.m}, ${d.id}, ${toStr(code, r)}, ${TIME})`;
     const v = t === Type.Float ? toFloat(code, r) : toInt(code, r);
-    return `${d.m}.add(${d.id}, ${v}, ${TIME})`;
+    return `${d.m}.add${x}(${d.id}, ${v}, ${TIME}${ex})`;
   };
 
   // ---- statements ----
@@ -410,7 +442,12 @@ export function generate(
   };
 
   const cond = (s: CondStmt): void => {
-    const test = s.cond === null ? "!matched" : truthy(s.cond, false);
+    let test = s.cond === null ? "!matched" : truthy(s.cond, false);
+    if (trace) {
+      const kind = s.cond === null ? "otherwise" : s.cond.kind === "PatternExpr" ? "pattern" : "expr";
+      conditions.push({ pos: s.cond?.pos ?? s.pos, kind });
+      test = `T.cond(${conditions.length - 1}, ${test})`;
+    }
     emit(`if (${test}) {`);
     depth++;
     // mtail's `matched` flag, read only by `otherwise`: cleared for the block, set after it.
@@ -436,7 +473,9 @@ export function generate(
         const e = s.expr;
         if (e.kind === "UnaryExpr" && (e.op === "++" || e.op === "--")) {
           const d = datum(e.expr);
-          emit(`${d.m}.add(${d.id}, ${e.op === "++" ? 1 : -1}, ${TIME});`);
+          const by = e.op === "++" ? 1 : -1;
+          if (e.exemplars !== undefined) emit(`${d.m}.addEx(${d.id}, ${by}, ${TIME}, ${exemplarArg(e.exemplars)});`);
+          else emit(`${d.m}.add(${d.id}, ${by}, ${TIME});`);
           return;
         }
         const [code] = value(e);
@@ -523,5 +562,5 @@ export function generate(
     `}`,
     `return { line, begin };`,
   ].join("\n");
-  return { source, keyArrays, hasBegin: begins.length > 0, readsAstralFlag };
+  return { source, keyArrays, hasBegin: begins.length > 0, readsAstralFlag, conditions };
 }

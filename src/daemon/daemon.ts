@@ -62,6 +62,7 @@ export class Daemon implements StatusSource {
       emitProgLabel: options.emit_prog_label,
       emitTimestamp: options.emit_metric_timestamp,
       log: log.child({ component: "http" }),
+      webConfigFile: options.web_config_file,
     });
     this.push = new PushScheduler(
       this.store,
@@ -76,13 +77,14 @@ export class Daemon implements StatusSource {
       },
       log.child({ component: "push" }),
     );
-    this.lines = createLineSource(options, this.runtime.processLine, log.child({ component: "tailer" }));
+    this.lines = createLineSource(options, this.runtime, log.child({ component: "tailer" }));
   }
 
   /**
    * Listens first (so a port in use fails before any work), then loads programs, watches them, starts
    * tailing, pushing and garbage collection. Resolves with the address served.
    * @throws ListenError when the port or socket cannot be bound
+   * @throws WebConfigError when --web_config_file is wrong
    */
   async start(): Promise<string> {
     // A mistyped --progs should stop the daemon now, not leave it serving nothing.
@@ -94,7 +96,7 @@ export class Daemon implements StatusSource {
       port: this.options.port,
       unixSocket: this.options.unix_socket,
     });
-    this.log.info({ address, version: this.version }, `Serving /metrics on ${address}.`);
+    this.log.info({ address, version: this.version, tls: this.server.tls }, `Serving /metrics on ${address}.`);
     const failed = await this.programManager.loadAll();
     const total = this.programManager.programs().length;
     this.log.info({ progs: this.options.progs, programs: total, failed }, `Loaded ${total - failed} of ${total} programs.`);
@@ -158,6 +160,7 @@ export class Daemon implements StatusSource {
     const s: Record<string, string> = {
       progs: this.options.progs,
       logs: this.options.logs.join(", "),
+      ...(this.options.sources.length > 0 ? { sources: this.options.sources.map((s) => s.paths.join(", ")).join("; ") } : {}),
     };
     for (const p of this.push.status()) s[p.name] = `${p.target} (${p.pushes} pushes, ${p.failures} failed)`;
     return s;

@@ -3,9 +3,12 @@
 
 import type { Logger } from "pino";
 import type { Options } from "./options.js";
-import type { LineHandler } from "../logline.js";
+import type { LineHandler, RecordHandler } from "../logline.js";
 import type { LogFileInfo, TailerTotals } from "../server/status.js";
+import { newFramingCounters, type FramingCounters } from "../framing/index.js";
+import { DEFAULT_MAX_LINE_LENGTH } from "../tailer/line-splitter.js";
 import { Tailer } from "../tailer/tailer.js";
+import { framerFactory, idleFlusherFor, planFraming } from "./framing-config.js";
 
 /** A started/stopped stream of log lines with per-file status. */
 export interface LineSource {
@@ -14,13 +17,29 @@ export interface LineSource {
   stop(): Promise<void>;
   files(): LogFileInfo[];
   stats(): TailerTotals;
+  /** What the framers did (all zero when no source is framed). */
+  framing(): FramingCounters;
 }
 
-/** Creates the daemon's line source for the --logs patterns. Throws for an invalid ignore pattern. */
-export function createLineSource(options: Options, onLine: LineHandler, log: Logger): LineSource {
+/** Where lines and records go: plain sources' lines to processLine, framed sources' records to processRecord. */
+export interface LineSink {
+  processLine: LineHandler;
+  processRecord: RecordHandler;
+}
+
+/**
+ * Creates the daemon's line source for the --logs patterns and the config file's sources. Throws for an invalid
+ * ignore pattern or framing setting.
+ */
+export function createLineSource(options: Options, sink: LineSink, log: Logger): LineSource {
+  const plan = planFraming(options, DEFAULT_MAX_LINE_LENGTH);
+  const counters = newFramingCounters();
+  const idle = idleFlusherFor(plan);
   const tailer = new Tailer({
-    logs: options.logs,
-    onLine,
+    logs: plan.logs,
+    onLine: sink.processLine,
+    // Plain sources get no framer: their lines go straight to processLine, as before framing existed.
+    framerFor: plan.any ? framerFactory(plan, sink.processRecord, counters, idle) : undefined,
     logger: log,
     pollIntervalMs: options.poll_interval,
     pollLogIntervalMs: options.poll_log_interval,
@@ -30,7 +49,12 @@ export function createLineSource(options: Options, onLine: LineHandler, log: Log
   });
   return {
     start: () => tailer.start(),
-    stop: () => tailer.stop(),
+    // Records still held are not handed on: with --state_dir their lines are read again after a restart.
+    stop: async () => {
+      await tailer.stop();
+      idle?.stop();
+    },
+    framing: () => ({ ...counters }),
     stats: () => tailer.stats(),
     files: () =>
       tailer.files().map((f) => ({

@@ -3,8 +3,16 @@
 // and logged with a rate limit through the injected logger; they never escape processLine.
 
 import { basename } from "node:path";
-import { compile, type CompiledProgram, type LinkedProgram, type MetricHandle, type ProgramHelpers } from "../compiler/compile.js";
-import type { LineHandler } from "../logline.js";
+import {
+  compile,
+  type CompiledProgram,
+  type CompileResult,
+  type LinkedProgram,
+  type MetricHandle,
+  type ProgramHelpers,
+  type ProgramTracer,
+} from "../compiler/compile.js";
+import type { LineHandler, RecordHandler } from "../logline.js";
 import type { Metric } from "../metrics/metric.js";
 import type { Store } from "../metrics/store.js";
 import { createHelpers } from "./helpers.js";
@@ -33,6 +41,11 @@ export interface RuntimeOptions {
   now?: () => number;
   /** Tests: from how many required literals a program scans for them in one pass (see compiler/literal-scan.ts). */
   literalScanMin?: number;
+  /**
+   * logtally explain: programs are compiled with the trace hook and linked through the tracer this returns for
+   * each, so every regex run, condition and metric update is seen. The daemon never sets it.
+   */
+  tracer?: (program: CompiledProgram) => ProgramTracer;
 }
 
 /** What programs() reports about one program. */
@@ -93,6 +106,14 @@ export function compileOnly(name: string, source: string, options: { maxRegexpLe
   return "program" in r ? { ok: true } : { ok: false, diagnostics: r.diagnostics };
 }
 
+/**
+ * Compiles a program as Runtime.load does (same checks), for callers that load one compiled program into several
+ * runtimes with loadCompiled (logtally test: one compilation, a fresh store per case).
+ */
+export function compileProgram(name: string, source: string, options: { maxRegexpLength?: number; trace?: boolean } = {}): CompileResult {
+  return compile(basename(name), source, { maxRegexpLength: options.maxRegexpLength, checkTimeLayout: checkLayout, trace: options.trace });
+}
+
 /** Runs mtail programs over log lines, writing to a metric store. */
 export class Runtime {
   private readonly states = new Map<string, ProgramState>();
@@ -106,6 +127,9 @@ export class Runtime {
   /** `now`, read once per synchronous run of lines (see clock.ts). */
   private readonly clock: () => number;
   private readonly errorLogIntervalMs: number;
+  /** The stream and time of the record being run by processRecord ("" and NaN for a plain line). */
+  private recordStream = "";
+  private recordTimeMs = NaN;
 
   constructor(private readonly store: Store, private readonly options: RuntimeOptions = {}) {
     this.log = options.logger ?? silentLogger;
@@ -125,7 +149,11 @@ export class Runtime {
     let lastLayoutText = "";
     let lastLayout: Layout | undefined;
     return createHelpers({
-      now: this.clock,
+      now: () => {
+        const t = this.recordTimeMs;
+        return t === t ? t : this.clock();
+      },
+      stream: () => this.recordStream,
       strptime: (value, layout) => {
         let l = layout === lastLayoutText ? lastLayout : undefined;
         if (l === undefined) {
@@ -147,14 +175,23 @@ export class Runtime {
   /** Compiles `source` and, only if it compiles, replaces the program of that name. */
   load(name: string, source: string): LoadResult {
     const key = basename(name);
-    const state = this.stateFor(key);
     const result = compile(key, source, {
       maxRegexpLength: this.options.maxRegexpLength,
       checkTimeLayout: checkLayout,
       literalScanMin: this.options.literalScanMin,
+      trace: this.options.tracer !== undefined,
     });
-    if (!("program" in result)) return this.loadFailed(state, result.diagnostics, result.errors.length);
-    const compiled = result.program;
+    if (!("program" in result)) return this.loadFailed(this.stateFor(key), result.diagnostics, result.errors.length);
+    return this.loadCompiled(result.program);
+  }
+
+  /**
+   * Loads a program compiled beforehand (see compileProgram), replacing the program of its name. A runtime with a
+   * `tracer` needs a program compiled with `trace`.
+   */
+  loadCompiled(compiled: CompiledProgram): LoadResult {
+    const key = compiled.name;
+    const state = this.stateFor(key);
     // As mtail: a program may not declare a name another loaded program declares with another kind. Every
     // conflict is reported at its declaration, and nothing is declared, so the old version keeps running.
     const conflicts = compiled.declarations.flatMap((d) => {
@@ -166,8 +203,11 @@ export class Runtime {
     const metrics: Metric[] = compiled.declarations.map((d) => this.store.declare(d));
     let linked: LinkedProgram;
     try {
-      linked = compiled.link(metrics as unknown as MetricHandle[], this.helpersFor(), (err, line, filename) =>
-        this.onRuntimeError(state, err, line, filename),
+      linked = compiled.link(
+        metrics as unknown as MetricHandle[],
+        this.helpersFor(),
+        (err, line, filename) => this.onRuntimeError(state, err, line, filename),
+        this.options.tracer?.(compiled),
       );
     } catch (e) {
       // Only a compiler bug gets here (generated code that does not parse): drop the metrics just declared.
@@ -221,6 +261,18 @@ export class Runtime {
       if ((++state.lines & TIME_SAMPLE_MASK) !== 0) p.linked.line(text, filename, astral);
       else this.timedLine(state, p, text, filename, astral);
     }
+  };
+
+  /**
+   * Runs every loaded program on one record from the framing stage (src/framing/): like processLine, with the
+   * record's stream for getstream() and its time as the time of updates the program does not time itself.
+   */
+  readonly processRecord: RecordHandler = (text, filename, stream, timeMs) => {
+    this.recordStream = stream;
+    this.recordTimeMs = timeMs;
+    this.processLine(text, filename);
+    this.recordStream = "";
+    this.recordTimeMs = NaN;
   };
 
   /** Runs one program on one line and adds the time it took to the program's sample. */

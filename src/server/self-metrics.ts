@@ -22,7 +22,7 @@ export function registerSelfMetrics(
   }
 }
 
-/** What the store counts: updates dropped for --max_series_per_metric, per metric. */
+/** Totals the metric store keeps: updates dropped for --max_series_per_metric, exemplars over OpenMetrics' limit. */
 function registerStoreMetrics(registry: Registry<RegistryContentType>, store: Store): void {
   new Counter({
     name: "logtally_series_dropped_total",
@@ -32,6 +32,20 @@ function registerStoreMetrics(registry: Registry<RegistryContentType>, store: St
     collect() {
       this.reset();
       for (const m of store.metrics()) if (m.dropped > 0) this.inc({ prog: m.program, metric: m.name }, m.dropped);
+    },
+  });
+  new Counter({
+    name: "logtally_exemplars_dropped_total",
+    help: "Exemplars not kept because their labels were over OpenMetrics' 128 characters, per program.",
+    labelNames: ["prog"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const byProgram = new Map<string, number>();
+      for (const m of store.metrics()) {
+        if (m.exemplarNames.length > 0) byProgram.set(m.program, (byProgram.get(m.program) ?? 0) + m.exemplarsDropped);
+      }
+      for (const [prog, n] of byProgram) this.inc({ prog }, n);
     },
   });
 }

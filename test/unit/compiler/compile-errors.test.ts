@@ -95,6 +95,35 @@ const cases: { name: string; src: string; errors: [string, string][] }[] = [
     errors: [["strptime.mtail:2:16-17:", "Expecting a format string for argument 2 of strptime()"]],
   },
   {
+    // The second update has no `trace_id' capture in scope: its exemplar could never be labelled.
+    name: "exemplar-unbound.mtail",
+    src: "histogram h buckets 1, 2 exemplar trace_id\n/(?P<v>\\d+) (?P<trace_id>\\w+)/ {\n  h = $v\n}\n/(?P<v>\\d+)$/ {\n  h = $v\n}\n",
+    errors: [["exemplar-unbound.mtail:6:3-8:", "Exemplar label `trace_id' of `h' can never be bound at this update: no capture group of that name is visible here."]],
+  },
+  {
+    name: "exemplar-counter-unbound.mtail",
+    src: "counter c by route exemplar request_id\n/(?P<route>\\S+)/ {\n  c[$route]++\n}\n",
+    errors: [["exemplar-counter-unbound.mtail:3:3-13:", "Exemplar label `request_id' of `c'"]],
+  },
+  {
+    name: "exemplar-on-gauge.mtail",
+    src: "gauge g exemplar id\n/(?P<id>\\d+)/ {\n  g = 1\n}\n",
+    errors: [["exemplar-on-gauge.mtail:1:9-19:", "Exemplars belong to counters and histograms; `g' is a gauge."]],
+  },
+  {
+    name: "exemplar-names.mtail",
+    src: "counter c exemplar id, id, \"bad-name\"\n/(?P<id>\\d+)/ {\n  c++\n}\n",
+    errors: [
+      ["exemplar-names.mtail:1:11-", "Exemplar label `id' is listed twice."],
+      ["exemplar-names.mtail:1:11-", "Exemplar label `bad-name' is not a valid label name."],
+    ],
+  },
+  {
+    name: "native-gauge.mtail",
+    src: "gauge g native\n/x/ {\n  g = 1\n}\n",
+    errors: [["native-gauge.mtail:1:7:", "Only a histogram can be `native'; `g' is a gauge."]],
+  },
+  {
     name: "syntax.mtail",
     src: "counter c\n/x/ {\n  c++\n",
     errors: [["syntax.mtail:4:1:", "syntax error: unexpected end of file."]],
