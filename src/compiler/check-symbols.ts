@@ -4,8 +4,8 @@
 // undeclared and unused names with mtail's wording.
 
 import type {
-  CaprefSymbol, CaprefTerm, ExemplarSources, Expr, IdTerm, MetricSymbol, PatternExpr, PatternSymbol, Pos, Stmt,
-  StmtList, VarDecl,
+  CaprefSymbol, CaprefTerm, ExemplarSources, Expr, FieldSymbol, FieldTerm, IdTerm, MetricSymbol, PatternExpr,
+  PatternSymbol, Pos, RecordExpr, RecordFormat, RecordSymbol, Stmt, StmtList, VarDecl,
 } from "./ast.js";
 import { inferCaptures } from "./capture-types.js";
 import type { DiagnosticList } from "./diagnostics.js";
@@ -22,6 +22,8 @@ class Scope {
   readonly metrics = new Map<string, MetricSymbol>();
   readonly patterns = new Map<string, PatternSymbol>();
   readonly caprefs = new Map<string, CaprefSymbol>();
+  /** The record a json/logfmt condition of this scope parses: every named `$x` not captured here is its field. */
+  record: RecordSymbol | null = null;
   constructor(readonly parent: Scope | null) {}
 
   lookupMetric(name: string): MetricSymbol | undefined {
@@ -40,19 +42,47 @@ class Scope {
     return undefined;
   }
 
-  lookupCapref(name: string): CaprefSymbol | undefined {
+  /**
+   * The capture or record a `$name` refers to: the innermost scope that captures the name or parses a record
+   * wins, so a field shadows an outer capture and an inner capture shadows a field. Numbered references are
+   * always captures.
+   */
+  lookupCapref(name: string, named: boolean): CaprefSymbol | RecordSymbol | undefined {
     for (let s: Scope | null = this; s !== null; s = s.parent) {
       const c = s.caprefs.get(name);
       if (c !== undefined) return c;
+      if (named && s.record !== null) return s.record;
+    }
+    return undefined;
+  }
+
+  /** The innermost record in scope. */
+  lookupRecord(): RecordSymbol | undefined {
+    for (let s: Scope | null = this; s !== null; s = s.parent) {
+      if (s.record !== null) return s.record;
     }
     return undefined;
   }
 }
 
+/** A field path a program reads, in the order of FieldSymbol.index. */
+export interface FieldPath {
+  format: RecordFormat;
+  /** JSON: keys from the record down. logfmt: one key (a dotted path `$a.b` names the key "a.b"). */
+  path: string[];
+}
+
+/** Whether `name` is a whole-line record (`json`, `logfmt`) rather than an identifier. */
+const RECORD_FORMATS: ReadonlySet<string> = new Set(["json", "logfmt"]);
+
 /** What the symbol pass found: metrics in declaration order and every regular expression in program order. */
 export interface SymbolTable {
   metrics: MetricSymbol[];
   patterns: PatternExpr[];
+  /** json/logfmt records in program order (RecordSymbol.index). */
+  records: RecordSymbol[];
+  /** Field paths read, each once (FieldSymbol.index). */
+  fields: FieldPath[];
 }
 
 function posString(p: Pos): string {
@@ -61,10 +91,13 @@ function posString(p: Pos): string {
 
 /** Resolves names in `root` (already decorator-expanded), annotating the AST in place. */
 export function checkSymbols(root: StmtList, diags: DiagnosticList): SymbolTable {
-  const table: SymbolTable = { metrics: [], patterns: [] };
+  const table: SymbolTable = { metrics: [], patterns: [], records: [], fields: [] };
+  const fieldIndex = new Map<string, number>();
   const allPatterns: PatternSymbol[] = [];
   let scope = new Scope(null);
   let inBegin = false;
+  /** Whether the expression being resolved is a condition (the only place a record may be opened). */
+  let inCondition = false;
 
   const block = (list: StmtList): void => {
     scope = new Scope(scope);
@@ -116,15 +149,24 @@ export function checkSymbols(root: StmtList, diags: DiagnosticList): SymbolTable
         identifier(e.id);
         return e;
       case "IdTerm":
+        // A bare `json`/`logfmt` is the whole-line record unless the program declares that name.
+        if (RECORD_FORMATS.has(e.name) && scope.lookupMetric(e.name) === undefined && scope.lookupPattern(e.name) === undefined) {
+          return record({ kind: "RecordExpr", format: e.name as RecordFormat, arg: null, pos: e.pos });
+        }
         identifier(e);
         return e;
       case "CaprefTerm":
-        capref(e);
+        return capref(e);
+      case "FieldTerm":
+        fieldPath(e, scope.lookupRecord());
         return e;
+      case "RecordExpr":
+        if (e.arg !== null) e.arg = expr(e.arg);
+        return record(e);
       case "BuiltinExpr":
         e.args = e.args.map(expr);
-        if (e.name === "defined" && (e.args.length !== 1 || e.args[0]?.kind !== "CaprefTerm")) {
-          diags.add(e.pos, "defined() takes one capture group reference, like `defined($name)'.");
+        if (e.name === "defined" && (e.args.length !== 1 || (e.args[0]?.kind !== "CaprefTerm" && e.args[0]?.kind !== "FieldTerm"))) {
+          diags.add(e.pos, "defined() takes one capture group or field reference, like `defined($name)'.");
         }
         return e;
       case "PatternExpr":
@@ -143,13 +185,20 @@ export function checkSymbols(root: StmtList, diags: DiagnosticList): SymbolTable
     const id = target.kind === "IndexedExpr" ? target.id : target.kind === "IdTerm" ? target : null;
     const m = id?.symbol;
     if (m?.kind !== "metric" || m.decl.exemplars.length === 0) return;
-    const found: CaprefSymbol[] = [];
+    const found: (CaprefSymbol | FieldSymbol)[] = [];
     for (const name of m.decl.exemplars) {
-      const c = inBegin ? undefined : scope.lookupCapref(name);
+      const c = inBegin ? undefined : scope.lookupCapref(name, true);
       if (c === undefined) {
         // An invalid name is reported once, at the declaration (checkExemplarNames).
         if (!LABEL_NAME.test(name)) return;
         diags.add(update.pos, `Exemplar label \`${name}' of \`${m.name}' can never be bound at this update: no capture group of that name is visible here.\n\tTry naming a group \`(?P<${name}>...)' in a pattern around this update, or remove \`${name}' from its \`exemplar' list.`);
+        continue;
+      }
+      if (c.kind === "record") {
+        // A field of the record in scope labels the exemplar (`exemplar trace_id` inside `json { }`).
+        const f: FieldTerm = { kind: "FieldTerm", path: [name], pos: update.pos };
+        fieldPath(f, c);
+        if (f.symbol !== undefined) found.push(f.symbol);
         continue;
       }
       if (c.group > 0) (c.pattern.usedGroups ??= new Set()).add(c.group);
@@ -177,21 +226,72 @@ export function checkSymbols(root: StmtList, diags: DiagnosticList): SymbolTable
     diags.add(id.pos, `Identifier \`${id.name}' not declared.\n\t${hint}`);
   };
 
-  const capref = (c: CaprefTerm): void => {
+  const capref = (c: CaprefTerm): Expr => {
     if (inBegin) {
       diags.add(c.pos, `Capture group \`$${c.name}' can't be used in a \`begin' block: no line has been matched yet.`);
-      return;
+      return c;
     }
-    const sym = scope.lookupCapref(c.name);
+    const sym = scope.lookupCapref(c.name, c.named);
     if (sym === undefined) {
       const hint = c.named
         ? `Try using \`(?P<${c.name}>...)' to name the capture group.`
         : `Check that there are at least ${c.name} pairs of parentheses.`;
       diags.add(c.pos, `Capture group \`$${c.name}' was not defined by a regular expression visible to this scope.\n\t${hint}`);
-      return;
+      return c;
+    }
+    if (sym.kind === "record") {
+      const f: FieldTerm = { kind: "FieldTerm", path: [c.name], pos: c.pos };
+      fieldPath(f, sym);
+      return f;
     }
     c.symbol = sym;
     if (sym.group > 0) (sym.pattern.usedGroups ??= new Set()).add(sym.group);
+    return c;
+  };
+
+  /** Binds a field reference to its record and gives its path an index in the program's field table. */
+  const fieldPath = (f: FieldTerm, rec: RecordSymbol | undefined): void => {
+    const text = "$" + f.path.map((k) => (/^[\p{L}\p{Nd}_]+$/u.test(k) ? k : JSON.stringify(k))).join(".");
+    if (inBegin) {
+      diags.add(f.pos, `Field \`${text}' can't be read in a \`begin' block: no line has been read yet.`);
+      return;
+    }
+    if (rec === undefined) {
+      diags.add(f.pos, `Field \`${text}' is read outside a json or logfmt block.\n\tTry reading it inside \`json { ... }' or \`logfmt { ... }'.`);
+      return;
+    }
+    // logfmt records are flat: `$http.status` names the key "http.status".
+    const path = rec.format === "logfmt" ? [f.path.join(".")] : f.path;
+    const key = `${rec.format}\u0000${path.join("\u0000")}`;
+    let index = fieldIndex.get(key);
+    if (index === undefined) {
+      index = table.fields.length;
+      fieldIndex.set(key, index);
+      table.fields.push({ format: rec.format, path });
+    }
+    const sym: FieldSymbol = { kind: "field", record: rec, path, index };
+    f.symbol = sym;
+  };
+
+  /** Declares the record a json/logfmt condition parses in the condition's scope. */
+  const record = (r: RecordExpr): RecordExpr => {
+    if (inBegin) {
+      diags.add(r.pos, `A \`${r.format}' record can't be parsed in a \`begin' block: no line has been read yet.`);
+      return r;
+    }
+    if (!inCondition) {
+      diags.add(r.pos, `\`${r.format}' opens a block: use it as a condition, like \`${r.format} { ... }'.`);
+      return r;
+    }
+    if (scope.record !== null) {
+      diags.add(r.pos, `A condition can parse only one record; \`${scope.record.format}' already opens this block.\n\tNest the second one in a block of its own.`);
+      return r;
+    }
+    const sym: RecordSymbol = { kind: "record", format: r.format, index: table.records.length, expr: r };
+    table.records.push(sym);
+    r.symbol = sym;
+    scope.record = sym;
+    return r;
   };
 
   /** Evaluates a pattern's parts into its regular expression text; "" if a part could not be resolved. */
@@ -316,8 +416,13 @@ export function checkSymbols(root: StmtList, diags: DiagnosticList): SymbolTable
       }
       case "CondStmt":
         scope = new Scope(scope);
+        inCondition = true;
         mapStmtExprs(s, expr);
-        for (const b of childBlocks(s)) block(b);
+        inCondition = false;
+        block(s.truth);
+        // The else block runs when the record did not parse: its `$name`s are the enclosing captures.
+        scope.record = null;
+        if (s.else !== null) block(s.else);
         scope = scope.parent as Scope;
         return;
       case "BeginStmt":

@@ -4,9 +4,9 @@
 import { basename } from "node:path";
 
 import { Kind, ValueType, type MetricDeclaration } from "../metrics/types.js";
-import type { PatternExpr, Pos, StmtList } from "./ast.js";
+import type { PatternExpr, Pos, RecordFormat, StmtList } from "./ast.js";
 import { expandDecorators } from "./check-decorators.js";
-import { checkSymbols } from "./check-symbols.js";
+import { checkSymbols, type FieldPath } from "./check-symbols.js";
 import { checkTypes } from "./check-types.js";
 import { generate } from "./codegen.js";
 import { foldConstants } from "./fold-constants.js";
@@ -92,6 +92,38 @@ export interface MetricHandle {
   expire(id: number, ttlMs: number): void;
 }
 
+/**
+ * A parsed record's fields as the generated code reads them, by slot (RecordReader.slot). A read returns
+ * undefined when the field is missing, null, or cannot be read as asked (see docs/language.md, "Fields").
+ */
+export interface RecordFields {
+  /** Whether the field is present and not null (`defined($f)`). */
+  has(slot: number): boolean;
+  /** The field as a number: a JSON number, or a string that reads as a number. */
+  num(slot: number): number | undefined;
+  /** The field as a string: a string, a number's shortest decimal text, true/false, an object's JSON text. */
+  str(slot: number): string | undefined;
+}
+
+/** What the runtime's record scanners offer compiled programs (runtime/fields/). */
+export interface RecordReader {
+  /** The slot the scanners fill for a field path of a format. */
+  slot(format: RecordFormat, path: readonly string[]): number;
+  /** `text` as a JSON object, or null when it is not one. Each text is parsed once for all programs. */
+  json(text: string): RecordFields | null;
+  /** `text` as logfmt, or null when it is not logfmt. */
+  logfmt(text: string): RecordFields | null;
+  /** A record with no fields: what a record variable holds when its text did not parse. */
+  readonly empty: RecordFields;
+}
+
+/** A program's link to the record readers: the shared reader and its own counters (FieldCounter order). */
+export interface RecordLink {
+  reader: RecordReader;
+  /** [json parse failures, logfmt parse failures, updates skipped for a missing field]. */
+  counters: Float64Array;
+}
+
 /** A program's per-line function and its begin block, bound to metrics and helpers. */
 export interface LinkedProgram {
   /**
@@ -148,13 +180,20 @@ export interface CompiledProgram {
   readonly hasBegin: boolean;
   /** Whether line() reads its `astral` argument (else the caller need not compute it). */
   readonly readsAstralFlag: boolean;
+  /** Field paths the program reads, per format (empty when it parses no records). */
+  readonly fields: readonly FieldPath[];
+  /** How many json/logfmt conditions the program has: how many records of a format it may hold at once. */
+  readonly recordSites: { readonly json: number; readonly logfmt: number };
   /** Source facts for explain; null unless compiled with `trace`. */
   readonly traceInfo: TraceInfo | null;
   /**
    * Binds the generated code to metric handles (in declaration order) and helpers. A `tracer` (only for a program
    * compiled with `trace`) wraps the regexes and metric handles the code receives and sees every condition.
+   * `records` is required when the program has json/logfmt conditions (recordSites).
    */
-  link(metrics: readonly MetricHandle[], helpers: ProgramHelpers, onError: RuntimeErrorHandler, tracer?: ProgramTracer): LinkedProgram;
+  link(
+    metrics: readonly MetricHandle[], helpers: ProgramHelpers, onError: RuntimeErrorHandler, tracer?: ProgramTracer, records?: RecordLink,
+  ): LinkedProgram;
 }
 
 export interface CompileOptions {
@@ -174,6 +213,8 @@ export interface CompileOptions {
    */
   trace?: boolean;
 }
+
+export type { FieldPath, RecordFormat };
 
 export type CompileResult = { program: CompiledProgram } | { diagnostics: string; errors: readonly Diagnostic[] };
 
@@ -285,26 +326,29 @@ export function compile(name: string, source: string, options: CompileOptions = 
     logFilter: logFilter.length > 0 ? logFilter : null,
     hasBegin: code.hasBegin,
     readsAstralFlag: code.readsAstralFlag,
+    fields: table.fields,
+    recordSites: code.recordSites,
     traceInfo,
-    link(metrics, helpers, onError, tracer) {
+    link(metrics, helpers, onError, tracer, records) {
+      if (records === undefined && table.records.length > 0) throw new Error(`${file} parses json/logfmt records: link() needs a RecordLink.`);
       // Regexes are built here, from plain data, so a plan made elsewhere (a worker) links the same way. Global
       // twins for subst(): replaceAll needs the `g` flag; the line regexes must not have it.
       const lineRegexes = regexes.map((r) => buildLineRegExp(r));
       const bmpRegexes = regexes.map((r, i) => (r.bmpSource === r.source ? lineRegexes[i]! : buildLineRegExp(r, true)));
       const globals = regexes.map((r) => buildSubstRegExp(r));
       const keys = keyArrays.map((n) => new Array<string>(n).fill(""));
-      const factory = new Function("H", "M", "R", "RB", "RG", "K", "onError", "LIT", "SCAN", "T", js) as (
+      const factory = new Function("H", "M", "R", "RB", "RG", "K", "onError", "LIT", "SCAN", "T", "RL", js) as (
         h: ProgramHelpers, m: readonly MetricHandle[], r: readonly RegExpLike[], rb: readonly RegExpLike[], rg: readonly SubstRegExp[], k: string[][],
-        e: RuntimeErrorHandler, lit: readonly (string | null)[], scan: LiteralScanner | null, t: ProgramTracer | null,
+        e: RuntimeErrorHandler, lit: readonly (string | null)[], scan: LiteralScanner | null, t: ProgramTracer | null, rl: RecordLink | undefined,
       ) => LinkedProgram;
-      if (tracer === undefined) return factory(helpers, metrics, lineRegexes, bmpRegexes, globals, keys, onError, literals, scanner, null);
+      if (tracer === undefined) return factory(helpers, metrics, lineRegexes, bmpRegexes, globals, keys, onError, literals, scanner, null, records);
       if (!trace) throw new Error(`internal: ${file} was not compiled for tracing`);
       return factory(
         helpers,
         metrics.map((m, i) => tracer.metric(i, m)),
         lineRegexes.map((r, i) => tracer.regex(i, r)),
         bmpRegexes.map((r, i) => tracer.regex(i, r)),
-        globals, keys, onError, literals, scanner, tracer,
+        globals, keys, onError, literals, scanner, tracer, records,
       );
     },
   };

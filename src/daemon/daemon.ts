@@ -7,7 +7,7 @@ import type { Options } from "./options.js";
 import { Store } from "../metrics/store.js";
 import { Runtime } from "../runtime/index.js";
 import { MetricsServer } from "../server/server.js";
-import type { LogFileInfo, ProgramInfo, StatusSource, TailerTotals } from "../server/status.js";
+import type { LogFileInfo, LogPatternInfo, ProgramInfo, StatusSource, TailerTotals } from "../server/status.js";
 import { createLineSource, type LineSource } from "./line-source.js";
 import { ProgramManager } from "./program-manager.js";
 import { PushScheduler } from "./push.js";
@@ -146,6 +146,9 @@ export class Daemon implements StatusSource {
   }
   files(): readonly LogFileInfo[] {
     return this.lines.files();
+  }
+  patterns(): readonly LogPatternInfo[] {
+    return this.lines.patterns();
   }
   tailerStats(): TailerTotals {
     return this.lines.stats();

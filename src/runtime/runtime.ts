@@ -20,6 +20,7 @@ import { coarseClock } from "./clock.js";
 import { globToRegExp } from "./log-filter.js";
 import { checkLayout, compileLayout, resolveZone, type Layout, type Zone } from "./builtins/strptime.js";
 import { TimeMemo } from "./builtins/time-memo.js";
+import { RecordCache } from "./fields/record-cache.js";
 
 /** The logging interface the runtime needs (pino's shape). */
 export interface RuntimeLogger {
@@ -60,6 +61,10 @@ export interface ProgramStatus {
   lastRuntimeError: string;
   /** CPU time spent running this program on lines, in seconds (estimated from 1 line in TIME_SAMPLE_EVERY). */
   seconds: number;
+  /** Texts its `json` / `logfmt` conditions found not to be JSON objects / logfmt. */
+  parseFailures: { json: number; logfmt: number };
+  /** Statements skipped because a field they read was missing (docs/language.md, "Missing fields"). */
+  skippedUpdates: number;
 }
 
 export type LoadResult = { ok: true } | { ok: false; diagnostics: string };
@@ -86,6 +91,8 @@ interface ProgramState {
   suppressed: number;
   /** Nanoseconds measured on sampled lines only; programs() scales it by TIME_SAMPLE_EVERY. */
   sampledNs: bigint;
+  /** Its record counters, written by its generated code (RecordLink.counters), kept across reloads. */
+  fieldCounters: Float64Array;
 }
 
 /**
@@ -127,6 +134,8 @@ export class Runtime {
   /** `now`, read once per synchronous run of lines (see clock.ts). */
   private readonly clock: () => number;
   private readonly errorLogIntervalMs: number;
+  /** json/logfmt records, scanned once per text for every program. */
+  private readonly records = new RecordCache();
   /** The stream and time of the record being run by processRecord ("" and NaN for a plain line). */
   private recordStream = "";
   private recordTimeMs = NaN;
@@ -203,11 +212,13 @@ export class Runtime {
     const metrics: Metric[] = compiled.declarations.map((d) => this.store.declare(d));
     let linked: LinkedProgram;
     try {
+      this.records.reserve(compiled.recordSites);
       linked = compiled.link(
         metrics as unknown as MetricHandle[],
         this.helpersFor(),
         (err, line, filename) => this.onRuntimeError(state, err, line, filename),
         this.options.tracer?.(compiled),
+        { reader: this.records, counters: state.fieldCounters },
       );
     } catch (e) {
       // Only a compiler bug gets here (generated code that does not parse): drop the metrics just declared.
@@ -292,6 +303,8 @@ export class Runtime {
       runtimeErrors: s.runtimeErrors,
       lastRuntimeError: s.lastRuntimeError,
       seconds: (Number(s.sampledNs) * TIME_SAMPLE_EVERY) / 1e9,
+      parseFailures: { json: s.fieldCounters[0] as number, logfmt: s.fieldCounters[1] as number },
+      skippedUpdates: s.fieldCounters[2] as number,
     }));
   }
 
@@ -303,7 +316,7 @@ export class Runtime {
   private stateFor(key: string): ProgramState {
     let s = this.states.get(key);
     if (s === undefined) {
-      s = { name: key, program: null, lastCompileError: "", lines: 0, runtimeErrors: 0, lastRuntimeError: "", lastLoggedMs: -Infinity, suppressed: 0, sampledNs: 0n };
+      s = { name: key, program: null, lastCompileError: "", lines: 0, runtimeErrors: 0, lastRuntimeError: "", lastLoggedMs: -Infinity, suppressed: 0, sampledNs: 0n, fieldCounters: new Float64Array(3) };
       this.states.set(key, s);
     }
     return s;

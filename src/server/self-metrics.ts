@@ -86,6 +86,21 @@ function registerOwnMetrics(registry: Registry<RegistryContentType>, status: Sta
   perProgram("logtally_program_loads_total", "Successful loads and reloads of each program.", (p) => p.loads);
   perProgram("logtally_program_compile_failures_total", "Failed compilations of each program (a failed reload keeps the old version).", (p) => p.compileFailures);
   perProgram("logtally_program_seconds_total", "Time spent running each program on log lines.", (p) => p.seconds);
+  perProgram("logtally_field_skipped_updates_total", "Statements of each program skipped because a json/logfmt field they read was missing.", (p) => p.skippedUpdates);
+  new Counter({
+    name: "logtally_record_parse_failures_total",
+    help: "Texts each program's json or logfmt conditions found not to parse, by format.",
+    labelNames: ["prog", "format"],
+    registers,
+    collect() {
+      this.reset();
+      for (const p of status.programs()) {
+        if (p.parseFailures === undefined) continue;
+        this.inc({ prog: p.name, format: "json" }, p.parseFailures.json);
+        this.inc({ prog: p.name, format: "logfmt" }, p.parseFailures.logfmt);
+      }
+    },
+  });
   new Gauge({
     name: "logtally_program_loaded",
     help: "1 when a version of the program is running, 0 when it never compiled.",

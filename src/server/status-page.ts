@@ -2,7 +2,7 @@
 // errors, as one self-contained HTML document (no external assets, so it works offline and behind proxies).
 
 import type { Cardinality } from "../exporter/cardinality.js";
-import type { LogFileInfo, ProgramInfo, StatusSource } from "./status.js";
+import type { LogFileInfo, LogPatternInfo, ProgramInfo, StatusSource } from "./status.js";
 
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHtml(s: string): string {
@@ -31,6 +31,7 @@ export function renderStatusPage(status: StatusSource, version: string, nowMs: n
 <table>${settings}</table>
 <h2>Programs (${programs.length})</h2>
 ${programs.length === 0 ? "<p>No programs loaded.</p>" : programTable(programs)}
+${patternSection(status.patterns?.() ?? [])}
 <h2>Log files (${files.length})</h2>
 ${totalsLine(status)}
 ${files.length === 0 ? "<p>No log files are being read (none match the --logs patterns yet).</p>" : fileTable(files)}
@@ -69,6 +70,20 @@ function cardinalitySection(c: Cardinality): string {
   });
   return `${head}
 <table><tr><th>Metric</th><th>Program</th><th>Series</th><th>Most varied label</th><th>Limits</th><th>Updates dropped</th></tr>
+${rows.join("\n")}</table>`;
+}
+
+// Each --logs pattern with how many files match it: one matching nothing is the usual reason for no metrics.
+function patternSection(patterns: readonly LogPatternInfo[]): string {
+  if (patterns.length === 0) return "";
+  const rows = patterns.map((p) => {
+    const note = p.files > 0
+      ? ""
+      : `<div class="warn">Matches no file${p.missingFolder !== undefined ? ` (the folder <code>${escapeHtml(p.missingFolder)}</code> does not exist)` : ""}; files that appear later will be followed.</div>`;
+    return `<tr><td><code>${escapeHtml(p.pattern)}</code>${note}</td><td class="n">${p.files}</td></tr>`;
+  });
+  return `<h2>Log patterns (${patterns.length})</h2>
+<table><tr><th>Pattern</th><th>Files now</th></tr>
 ${rows.join("\n")}</table>`;
 }
 

@@ -16,6 +16,10 @@ export interface ProgramInfo {
   readonly compileFailures: number;
   /** Time spent running this program on lines, in seconds, when the runtime measures it. */
   readonly seconds?: number;
+  /** Texts its json/logfmt conditions could not parse, per format, when the runtime counts them. */
+  readonly parseFailures?: { readonly json: number; readonly logfmt: number };
+  /** Statements skipped because a field they read was missing. */
+  readonly skippedUpdates?: number;
 }
 
 /** One log file being followed. */
@@ -35,6 +39,14 @@ export interface LogFileInfo {
   readonly error: string;
 }
 
+/** One --logs pattern (or plain path) and how many existing files match it now. */
+export interface LogPatternInfo {
+  readonly pattern: string;
+  readonly files: number;
+  /** Set when the folder the pattern looks in does not exist. */
+  readonly missingFolder?: string;
+}
+
 /** Totals over every log source, for the self metrics and the status page. */
 export interface TailerTotals {
   readonly linesRead: number;
@@ -51,6 +63,8 @@ export interface TailerTotals {
 export interface StatusSource {
   programs(): readonly ProgramInfo[];
   files(): readonly LogFileInfo[];
+  /** The --logs patterns with their current match counts; absent when nothing is tailed. */
+  patterns?(): readonly LogPatternInfo[];
   /** Totals of the log tailer; absent when nothing is tailed (one-shot, tests). */
   tailerStats?(): TailerTotals;
   /** True once programs are loaded and the tailer runs (/readyz). */

@@ -29,7 +29,7 @@ export function isSocketUrl(log: string): boolean {
 
 /** A fresh status record for a source named `path`. */
 export function newStatus(path: string): FileStatus {
-  return { path, offset: 0, size: 0, open: false, lines: 0, bytes: 0, rotations: 0, truncations: 0, errors: 0, linesCut: 0 };
+  return { path, offset: 0, size: 0, open: false, lines: 0, bytes: 0, rotations: 0, truncations: 0, errors: 0, linesCut: 0, error: "" };
 }
 
 // Feeds one byte stream (a connection, stdin, a pipe) into its own splitter and the shared status.

@@ -128,6 +128,51 @@ const cases: { name: string; src: string; errors: [string, string][] }[] = [
     src: "counter c\n/x/ {\n  c++\n",
     errors: [["syntax.mtail:4:1:", "syntax error: unexpected end of file."]],
   },
+  {
+    name: "field-path-outside-block.mtail",
+    src: "counter c by m\n/x/ {\n  c[$http.method]++\n}\n",
+    errors: [["field-path-outside-block.mtail:3:5-16:", "Field `$http.method' is read outside a json or logfmt block."]],
+  },
+  {
+    name: "quoted-field-outside-block.mtail",
+    src: "counter c by m\n/x/ {\n  c[$\"user-agent\"]++\n}\n",
+    errors: [["quoted-field-outside-block.mtail:3:5-17:", "Field `$\"user-agent\"' is read outside a json or logfmt block."]],
+  },
+  {
+    name: "json-of-a-number.mtail",
+    src: "counter c\n/(\\d+)/ {\n  json($1) {\n    c++\n  }\n}\n",
+    errors: [["json-of-a-number.mtail:3:8-9:", "json() parses a string, not a value of type Int."]],
+  },
+  {
+    name: "logfmt-of-an-int-expression.mtail",
+    src: "counter c\nlogfmt(1 + 2) {\n  c++\n}\n",
+    errors: [["logfmt-of-an-int-expression.mtail:2:8-12:", "logfmt() parses a string, not a value of type Int."]],
+  },
+  {
+    name: "record-as-a-value.mtail",
+    src: "gauge g\n/x/ {\n  g = json(\"{}\")\n}\n",
+    errors: [["record-as-a-value.mtail:3:7-16:", "`json' opens a block: use it as a condition, like `json { ... }'."]],
+  },
+  {
+    name: "two-records-in-one-condition.mtail",
+    src: "counter c\njson && logfmt {\n  c++\n}\n",
+    errors: [["two-records-in-one-condition.mtail:2:9-14:", "A condition can parse only one record"]],
+  },
+  {
+    name: "field-as-a-condition.mtail",
+    src: "counter c\njson {\n  $ok {\n    c++\n  }\n}\n",
+    errors: [["field-as-a-condition.mtail:3:3-5:", "Can't use a field as a condition by itself."]],
+  },
+  {
+    name: "field-in-begin.mtail",
+    src: "counter c\nbegin {\n  json {\n    c++\n  }\n}\n",
+    errors: [["field-in-begin.mtail:3:3-6:", "can't be parsed in a `begin' block"]],
+  },
+  {
+    name: "field-in-else-of-its-record.mtail",
+    src: "counter c by l\njson {\n} else {\n  c[$level]++\n}\n",
+    errors: [["field-in-else-of-its-record.mtail:4:5-10:", "Capture group `$level' was not defined"]],
+  },
 ];
 
 describe("compile errors", () => {

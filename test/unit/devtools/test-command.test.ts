@@ -241,6 +241,28 @@ describe("logtally test", function () {
     expect(r.stderr).to.include("unknown flag -frobnicate");
   });
 
+  it("frames the log as CASE.yaml says (multiline: python joins a traceback into its record)", async () => {
+    // A traceback joined to its log line puts a newline between "boom" and "Traceback".
+    write("errors.mtail", "counter records_total\ncounter tracebacks_total\n/^\\d{4}-/ {\n  records_total++\n}\n/boom\\nTraceback/ {\n  tracebacks_total++\n}\n");
+    const log = "2024-05-01 10:00:00,000 - 1 - ERROR - app - boom\nTraceback (most recent call last):\n  File \"x.py\", line 1, in <module>\nValueError: bad\n2024-05-01 10:00:01,000 - 1 - INFO - app - fine\n";
+    write("errors.test/joined.log", log);
+    write("errors.test/joined.yaml", "multiline: python\n");
+    write("errors.test/plain.log", log);
+    write("web.test/basic.prom", EXPECTED);
+    const r = await run(["test", "--update", path.join(dir, "errors.mtail")]);
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    const joined = readFileSync(path.join(dir, "errors.test", "joined.prom"), "utf8");
+    // Two records: the ERROR line with its traceback, and the INFO line.
+    expect(joined).to.include("records_total 2\n").and.to.include("tracebacks_total 1\n");
+    // Without the flag every line is a record: no record holds both "boom" and the traceback.
+    const plain = readFileSync(path.join(dir, "errors.test", "plain.prom"), "utf8");
+    expect(plain).to.include("records_total 2\n").and.to.include("tracebacks_total 0\n");
+    write("errors.test/joined.yaml", "multiline: cobol\n");
+    const bad = await run(["test", path.join(dir, "errors.mtail")]);
+    expect(bad.stdout).to.match(/joined\.yaml.*multiline/);
+    expect(bad.lines.at(-1)).to.equal("1 passed, 1 failed");
+  });
+
   it("takes flags from CASE.yaml (override_timezone changes what strptime reads)", async () => {
     write("clock.mtail", 'gauge t\n/^(?P<d>\\S+ \\S+)$/ {\n  strptime($d, "2006-01-02 15:04:05")\n  t = timestamp()\n}\n');
     write("clock.test/paris.log", "2024-01-01 01:00:00\n");
