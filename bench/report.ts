@@ -9,6 +9,8 @@ export const TARGETS = {
   tailShareOfOneShot: 0.7,
   rssLimitMb: 100,
   idleCpuPercent: 1,
+  /** native-histogram lines/s as a share of the classic histogram workload's. */
+  nativeShareOfClassic: 0.8,
 } as const;
 
 function rate(n: number): string {
@@ -45,6 +47,17 @@ function targetsOf(row: Row, rows: readonly Row[]): string {
     if (row.mtail?.ok) {
       const x = lt.linesPerSec / row.mtail.stats.linesPerSec;
       out.push(`>=${TARGETS.speedUpOverMtail}x mtail: ${mark(x >= TARGETS.speedUpOverMtail)}`);
+    }
+    const classic = rows.find((r): r is OneShotRow => r.mode === "one-shot" && r.workload === "histogram" && r.lines === row.lines);
+    if (row.workload === "native-histogram" && classic?.logtally.ok) {
+      // Both are one process on one core: lines per CPU second compare them even when other load on the machine
+      // changes between the two workloads' runs (wall-clock share shown beside it).
+      const c = classic.logtally.stats;
+      const wall = lt.linesPerSec / c.linesPerSec;
+      const cpu = lt.medianCpuMs !== null && c.medianCpuMs !== null ? c.medianCpuMs / lt.medianCpuMs : null;
+      const share = cpu ?? wall;
+      const detail = cpu === null ? `${(wall * 100).toFixed(0)}%` : `${(cpu * 100).toFixed(0)}% per CPU s, ${(wall * 100).toFixed(0)}% wall`;
+      out.push(`>=${TARGETS.nativeShareOfClassic * 100}% of histogram: ${mark(share >= TARGETS.nativeShareOfClassic)} (${detail})`);
     }
     if (row.workload === "linecount" && row.floor.ok) {
       const within = row.floor.stats.linesPerSec / lt.linesPerSec;

@@ -214,7 +214,7 @@ async function main(argv: string[]): Promise<number> {
   const rows: Row[] = [];
   for (const w of WORKLOADS.filter((x) => opts.workloads.includes(x.name))) {
     say(`${w.name}: ${w.about}`);
-    if (w.mode === "one-shot") rows.push(await runOneShot(w, opts, mtail !== null));
+    if (w.mode === "one-shot") rows.push(await runOneShot(w, opts, mtail !== null && w.logtallyOnly !== true));
     else if (w.mode === "tail") rows.push(await runTail(w, opts, mtail !== null));
     else rows.push(await runIdleWorkload(w, opts, mtail !== null));
   }

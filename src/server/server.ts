@@ -8,7 +8,7 @@ import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { measureCardinality } from "../exporter/cardinality.js";
 import { jsonChunks } from "../exporter/json.js";
-import { ExpositionError, StoreRegistry } from "../exporter/prometheus.js";
+import { ExpositionError, PROTOBUF_CONTENT_TYPE, StoreRegistry } from "../exporter/prometheus.js";
 import { Slicer } from "../exporter/slicer.js";
 import type { Store } from "../metrics/store.js";
 import { registerSelfMetrics } from "./self-metrics.js";
@@ -228,18 +228,23 @@ export class MetricsServer {
    * loop for 5 s). Everything that can fail is checked before the first byte, so a failure is still a 500.
    */
   private async serveMetrics(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const registry = wantsOpenMetrics(req.headers.accept) ? this.openMetrics : this.prometheus;
+    const format = chooseExposition(req.headers.accept);
+    const registry = format === "openmetrics" ? this.openMetrics : this.prometheus;
     const slicer = new Slicer();
-    let chunks: Iterable<string>;
+    let chunks: Iterable<string> | undefined;
+    let protobuf: Buffer | undefined;
     try {
-      chunks = await registry.sliced(slicer);
+      // The protobuf exposition is still built in one piece (exporter/prometheus-protobuf.ts).
+      if (format === "protobuf") protobuf = await registry.protobuf();
+      else chunks = await registry.sliced(slicer);
     } catch (err) {
       if (!(err instanceof ExpositionError)) throw err;
       this.opts.log.warn({ err: err.message }, "Cannot export the metrics.");
       send(res, 500, "text/plain; charset=utf-8", `Cannot export the metrics: ${err.message}\n`);
       return;
     }
-    await stream(res, registry.contentType, chunks, slicer);
+    if (protobuf !== undefined) send(res, 200, PROTOBUF_CONTENT_TYPE, protobuf);
+    else await stream(res, registry.contentType, chunks!, slicer);
   }
 
   private logSkipped(messages: readonly string[]): void {
@@ -285,7 +290,32 @@ function drained(res: http.ServerResponse): Promise<void> {
   });
 }
 
-function send(res: http.ServerResponse, status: number, type: string, body: string): void {
+/**
+ * The exposition format for an Accept header: the delimited protobuf format when the scraper ranks it above
+ * the text formats (Prometheus does with --enable-feature=native-histograms; only it carries native
+ * histograms), else OpenMetrics when listed at all, else Prometheus text 0.0.4.
+ */
+export function chooseExposition(accept: string | undefined): "protobuf" | "openmetrics" | "prometheus" {
+  if (accept === undefined) return "prometheus";
+  let protobufQ = -1;
+  let textQ = -1;
+  for (const range of accept.split(",")) {
+    const [type = "", ...params] = range.split(";").map((p) => p.trim());
+    const param = new Map(params.map((p) => p.split("=").map((x) => x.trim().replace(/^"|"$/g, "")) as [string, string]));
+    const q = param.has("q") ? Number(param.get("q")) : 1;
+    if (!(q > 0)) continue;
+    const t = type.toLowerCase();
+    if (t === "application/vnd.google.protobuf") {
+      if (param.get("proto") === "io.prometheus.client.MetricFamily" && param.get("encoding") === "delimited") protobufQ = Math.max(protobufQ, q);
+    } else if (t === "application/openmetrics-text" || t === "text/plain" || t === "*/*" || t === "text/*") {
+      textQ = Math.max(textQ, q);
+    }
+  }
+  if (protobufQ > 0 && protobufQ >= textQ) return "protobuf";
+  return wantsOpenMetrics(accept) ? "openmetrics" : "prometheus";
+}
+
+function send(res: http.ServerResponse, status: number, type: string, body: string | Buffer): void {
   res.writeHead(status, { "Content-Type": type, "Content-Length": Buffer.byteLength(body), "Cache-Control": "no-store" });
   res.end(res.req.method === "HEAD" ? undefined : body);
 }
