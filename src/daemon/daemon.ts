@@ -156,6 +156,10 @@ export class Daemon implements StatusSource {
   ready(): boolean {
     return this.started;
   }
+  notReadyReason(): string {
+    const never = this.programs().filter((p) => !p.loaded).map((p) => p.name);
+    return never.length === 0 ? "" : `not ready: never compiled: ${never.join(", ")} (see the status page)`;
+  }
   whenReady(): Promise<void> {
     return this.readyPromise;
   }

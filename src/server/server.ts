@@ -195,10 +195,10 @@ export class MetricsServer {
       }
       case "/healthz":
         return send(res, 200, "text/plain; charset=utf-8", "ok\n");
-      case "/readyz":
-        return this.opts.status.ready()
-          ? send(res, 200, "text/plain; charset=utf-8", "ready\n")
-          : send(res, 503, "text/plain; charset=utf-8", "starting: programs or log files not loaded yet\n");
+      case "/readyz": {
+        const why = this.opts.status.ready() ? (this.opts.status.notReadyReason?.() ?? "") : "starting: programs or log files not loaded yet";
+        return why === "" ? send(res, 200, "text/plain; charset=utf-8", "ready\n") : send(res, 503, "text/plain; charset=utf-8", `${why}\n`);
+      }
       default:
         // The path is not echoed: an error body that repeats the request is a reflection point for injected text.
         return send(res, 404, "text/plain; charset=utf-8", "Not found. Try /metrics, /json or / for the status page.\n");
