@@ -47,6 +47,11 @@ export function formatPos(file: string, pos: Pos, lines?: readonly string[]): st
   return pos.endLine === pos.line && endCol > col ? `${base}-${endCol}` : base;
 }
 
+/** Longest source line shown whole under a diagnostic; longer ones are cut to a window this wide. */
+const EXCERPT_MAX = 160;
+/** Characters of a cut line shown before the error's column. */
+const EXCERPT_BEFORE = 40;
+
 /** Renders every diagnostic: location and message, then the source line and a caret line. */
 export function formatDiagnostics(file: string, source: string, diagnostics: readonly Diagnostic[]): string {
   const lines = source.split("\n");
@@ -55,12 +60,21 @@ export function formatDiagnostics(file: string, source: string, diagnostics: rea
     out.push(`${formatPos(file, d.pos, lines)}: ${d.message}`);
     const text = lines[d.pos.line - 1];
     if (text === undefined) continue;
-    const clean = text.replace(/\r$/, "");
+    let clean = text.replace(/\r$/, "");
+    let col = d.pos.col;
+    let width = d.pos.endLine === d.pos.line ? Math.max(1, d.pos.endCol - d.pos.col + 1) : Math.max(1, clean.length - d.pos.col + 1);
+    // A very long line (a generated or hostile program) is shown as a window around the error, not whole.
+    if (clean.length > EXCERPT_MAX) {
+      const start = Math.max(0, col - 1 - EXCERPT_BEFORE);
+      const cut = clean.slice(start, start + EXCERPT_MAX);
+      clean = (start > 0 ? "..." : "") + cut + (start + EXCERPT_MAX < clean.length ? "..." : "");
+      col = col - start + (start > 0 ? 3 : 0);
+      width = Math.min(width, EXCERPT_MAX - (col - 1));
+    }
     out.push(`    ${clean}`);
-    const width = d.pos.endLine === d.pos.line ? Math.max(1, d.pos.endCol - d.pos.col + 1) : Math.max(1, clean.length - d.pos.col + 1);
     // Keep tabs so the caret lines up under the same columns in a terminal.
-    const pad = clean.slice(0, d.pos.col - 1).replace(/[^\t]/g, " ");
-    out.push(`    ${pad}${"^".repeat(width)}`);
+    const pad = clean.slice(0, col - 1).replace(/[^\t]/g, " ");
+    out.push(`    ${pad}${"^".repeat(Math.max(1, width))}`);
   }
   return out.join("\n");
 }
