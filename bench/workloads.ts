@@ -3,9 +3,12 @@
 import { existsSync, mkdirSync, renameSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { generateApache, generateLatency, generateSessions, type Generator } from "./generators.js";
+import { generateJsonFixed, generateJsonShuffled, generateLogfmtFixed, generateLogfmtShuffled } from "./structured-generator.js";
 import { generateSyslog } from "./syslog-generator.js";
 
-export type LogKind = "apache" | "syslog" | "latency" | "sessions";
+export type LogKind = "apache" | "syslog" | "latency" | "sessions" | "json" | "json-fixed" | "logfmt" | "logfmt-fixed";
+/** The bare-Node floor a workload is compared with: count newlines, JSON.parse each line, or split on spaces. */
+export type FloorKind = "count" | "json" | "split";
 export type Mode = "one-shot" | "tail" | "idle";
 
 export interface Workload {
@@ -16,6 +19,13 @@ export interface Workload {
   mode: Mode;
   /** One sentence for the report. */
   about: string;
+  /**
+   * What mtail runs instead, when it cannot run `program` (a json/logfmt program): a regex program (same file
+   * name, in bench/programs/fixed-order/) on a log of the same records with the keys in one fixed order.
+   */
+  mtail?: { program: string; log: LogKind };
+  /** The floor (default: count newlines). */
+  floor?: FloorKind;
 }
 
 export const WORKLOADS: readonly Workload[] = [
@@ -24,6 +34,8 @@ export const WORKLOADS: readonly Workload[] = [
   { name: "histogram", program: "histogram.mtail", log: "latency", mode: "one-shot", about: "float latency into a 10-bucket histogram by handler" },
   { name: "many-rules", program: "many-rules.mtail", log: "syslog", mode: "one-shot", about: "42 independent syslog rules, each strptime + regex" },
   { name: "high-cardinality", program: "high-cardinality.mtail", log: "sessions", mode: "one-shot", about: "counter by session id, 200,000 series" },
+  { name: "json", program: "red-json.mtail", log: "json", mode: "one-shot", about: "RED metrics from JSON lines, 14 keys in shuffled order, 4 read (mtail: regex on fixed order; floor: JSON.parse per line)", mtail: { program: "fixed-order/red-json.mtail", log: "json-fixed" }, floor: "json" },
+  { name: "logfmt", program: "red-logfmt.mtail", log: "logfmt", mode: "one-shot", about: "RED metrics from logfmt lines, 14 keys in shuffled order, 4 read (mtail: regex on fixed order; floor: split on spaces and =)", mtail: { program: "fixed-order/red-logfmt.mtail", log: "logfmt-fixed" }, floor: "split" },
   { name: "tail", program: "apache.mtail", log: "apache", mode: "tail", about: "daemon follows a file while the apache log is appended; time until /metrics shows every line" },
   { name: "idle", program: "linecount.mtail", log: "apache", mode: "idle", about: "daemon following 200 idle files for 10 s: CPU use" },
 ];
@@ -33,6 +45,11 @@ const GENERATORS: Record<LogKind, { generate: Generator; seed: number }> = {
   syslog: { generate: generateSyslog, seed: 0x5eed0002 },
   latency: { generate: generateLatency, seed: 0x5eed0003 },
   sessions: { generate: generateSessions, seed: 0x5eed0004 },
+  // The same seed: each shuffled log holds the records of its fixed-order twin.
+  json: { generate: generateJsonShuffled, seed: 0x5eed0005 },
+  "json-fixed": { generate: generateJsonFixed, seed: 0x5eed0005 },
+  logfmt: { generate: generateLogfmtShuffled, seed: 0x5eed0005 },
+  "logfmt-fixed": { generate: generateLogfmtFixed, seed: 0x5eed0005 },
 };
 
 /** Bump when a generator's output changes, so stale cached logs are not reused. */

@@ -28,6 +28,8 @@ const ELEMENT = 1;
 const AFTER = 2;
 
 const isWs = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+/** A character JSON forbids unescaped in strings; a text with none (and no backslash) has only plain strings. */
+const CONTROL = /[\x00-\x1f]/;
 
 /** One parsed JSON record: the slots of its wanted fields. Reused from line to line (see RecordCache). */
 export class JsonRecord {
@@ -48,6 +50,12 @@ export class JsonRecord {
   private stack = new Uint8Array(64);
   /** Set by stringEnd: whether the string just scanned holds an escape. */
   private escaped = false;
+  /**
+   * Whether the text has no backslash and no control character: then every string ends at the next quote, found
+   * with the native indexOf instead of a loop over its characters (json benchmark, 200k lines of 14 keys: the
+   * scan's share of CPU fell from 50% to ...).
+   */
+  private plain = false;
 
   constructor(private readonly paths: FieldPaths) {}
 
@@ -57,6 +65,7 @@ export class JsonRecord {
     this.version = this.paths.version;
     if (this.stamp.length < this.paths.size) this.grow(this.paths.size);
     this.gen++;
+    this.plain = text.indexOf("\\") === -1 && !CONTROL.test(text);
     let i = this.ws(0);
     if (text.charCodeAt(i) !== 0x7b) {
       this.ok = false;
@@ -182,6 +191,10 @@ export class JsonRecord {
   /** The index of the closing quote of the string at text[i], or -1 if it is not a valid JSON string. */
   private stringEnd(i: number): number {
     const t = this.text;
+    if (this.plain) {
+      this.escaped = false;
+      return t.indexOf('"', i + 1);
+    }
     const n = t.length;
     let escaped = false;
     let j = i + 1;

@@ -4,21 +4,36 @@
 /** A decimal number as JSON writes it, or with a leading `+`, or `.5` / `5.` (logfmt values are free text). */
 const NUMBER_TEXT = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
 
+/** Powers of ten a double holds exactly: m / POW10[k] is then the correctly rounded value of "m with k decimals". */
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
 /** text[start, end) as a number when it is one (no spaces, no hex, no `Inf`/`NaN` words), else undefined. */
 export function numberAt(text: string, start: number, end: number): number | undefined {
-  const len = end - start;
-  // Short plain integers without a substring or a regex: most numbers in logs are.
-  if (len > 0 && len <= 15) {
-    let v = 0;
+  // Up to 15 digits with at most one point, no exponent: the digits make an exact integer m, and m / 10^k is one
+  // correctly rounded IEEE division, the same double Number() gives, with no substring, regex or parse.
+  if (end - start <= 16 && end > start) {
+    let m = 0;
     let i = start;
+    let point = -1;
+    let digits = 0;
     const neg = text.charCodeAt(i) === 0x2d;
-    if (neg && len > 1) i++;
+    if (neg) i++;
     for (; i < end; i++) {
-      const d = text.charCodeAt(i) - 0x30;
-      if (d < 0 || d > 9) break;
-      v = v * 10 + d;
+      const c = text.charCodeAt(i);
+      const d = c - 0x30;
+      if (d >= 0 && d <= 9) {
+        m = m * 10 + d;
+        digits++;
+      } else if (c === 0x2e && point < 0) {
+        point = i;
+      } else {
+        break;
+      }
     }
-    if (i === end) return neg ? -v : v;
+    if (i === end && digits > 0 && digits <= 15) {
+      const v = point < 0 ? m : m / (POW10[end - point - 1] as number);
+      return neg ? -v : v;
+    }
   }
   return parseNumber(text.slice(start, end));
 }
