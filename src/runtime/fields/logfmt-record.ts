@@ -4,7 +4,7 @@
 // (docs/language.md, "logfmt"). Imports only ./.
 
 import type { FieldPaths } from "./field-paths.js";
-import { numberAt, parseNumber, unescapeAt } from "./values.js";
+import { numberAt, parseNumber, StringMemo, unescapeAt } from "./values.js";
 
 const enum Kind {
   /** An unquoted value: text[start, end). */
@@ -38,7 +38,7 @@ export class LogfmtRecord {
   private start = new Int32Array(0);
   private end = new Int32Array(0);
 
-  constructor(private readonly paths: FieldPaths) {}
+  constructor(private readonly paths: FieldPaths, private readonly memo: StringMemo = new StringMemo()) {}
 
   /** Parses `text`; afterwards `ok` says whether it is logfmt. Never throws, linear in the text. */
   parse(text: string): void {
@@ -224,7 +224,7 @@ export class LogfmtRecord {
       case Kind.Bare:
         return "true";
       default:
-        return this.text.slice(s, e);
+        return this.memo.get(this.text, s, e);
     }
   }
 
