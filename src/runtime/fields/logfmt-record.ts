@@ -110,13 +110,7 @@ export class LogfmtRecord {
           i = sp;
         }
       }
-      if (node !== undefined) {
-        const slot = node.slot;
-        this.stamp[slot] = gen;
-        this.kind[slot] = kind;
-        this.start[slot] = vs;
-        this.end[slot] = ve;
-      }
+      if (node !== undefined) this.keep(node.slot, gen, kind, vs, ve);
     }
     this.ok = pairs > 0;
   }
@@ -184,15 +178,17 @@ export class LogfmtRecord {
         kind = Kind.Bare;
         vs = ve = i;
       }
-      if (node !== undefined) {
-        const slot = node.slot;
-        this.stamp[slot] = gen;
-        this.kind[slot] = kind;
-        this.start[slot] = vs;
-        this.end[slot] = ve;
-      }
+      if (node !== undefined) this.keep(node.slot, gen, kind, vs, ve);
     }
     this.ok = pairs > 0;
+  }
+
+  /** Records a wanted key's value (a later duplicate overwrites it). */
+  private keep(slot: number, gen: number, kind: Kind, start: number, end: number): void {
+    this.stamp[slot] = gen;
+    this.kind[slot] = kind;
+    this.start[slot] = start;
+    this.end[slot] = end;
   }
 
   has(slot: number): boolean {

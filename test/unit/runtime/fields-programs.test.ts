@@ -152,6 +152,13 @@ const cases: {
     want: { "t{}": 1714557601 },
   },
   {
+    name: "a decorator can open a json block for the blocks it decorates",
+    src: "counter c by k\ndef records {\n  json {\n    next\n  }\n}\n@records {\n  c[$k]++\n}\n@records {\n  c[$j]++\n}\n",
+    lines: ['{"k":"a","j":"b"}', "text"],
+    want: { "c{a}": 1, "c{b}": 1 },
+    failures: { json: 2, logfmt: 0 },
+  },
+  {
     name: "a metric or const named json keeps its mtail meaning",
     src: "counter json\n/x/ {\n  json++\n}\n",
     lines: ["x", "y"],
