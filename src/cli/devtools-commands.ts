@@ -3,7 +3,10 @@
 // runtime takes under the flag's own name.
 
 import type { Writable } from "node:stream";
-import { FLAGS, SUBCOMMAND_FLAGS, type FlagDef } from "./flag-table.js";
+import { FLAGS, SUBCOMMAND_FLAGS, defaultOptions, type FlagDef } from "./flag-table.js";
+import { FramingConfigError, framerFactory, planFraming, type FramingPlan } from "../daemon/framing-config.js";
+import { newFramingCounters } from "../framing/index.js";
+import type { RecordHandler } from "../logline.js";
 import { UsageError, convertValue } from "./flags.js";
 import { loadConfigFile } from "./config.js";
 import { runExplain, runTests, type CaseSettings } from "../devtools/index.js";
@@ -16,7 +19,16 @@ interface SubcommandIo {
 type Subcommand = keyof typeof SUBCOMMAND_FLAGS;
 
 /** Flags of a case's CASE.yaml that mean something for one program on one log (others are refused). */
-const CASE_FLAGS = new Set(["override_timezone", "syslog_use_current_year", "max_line_length"]);
+const CASE_FLAGS = new Set([
+  "override_timezone",
+  "syslog_use_current_year",
+  "max_line_length",
+  "log_format",
+  "multiline",
+  "multiline_start",
+  "multiline_continue",
+  "multiline_max_lines",
+]);
 
 /** Runs `logtally test ARGS` or `logtally explain ARGS`; resolves to the exit code. */
 export async function runSubcommand(name: Subcommand, argv: readonly string[], io: SubcommandIo): Promise<number> {
@@ -70,10 +82,19 @@ async function loadCaseSettings(file: string): Promise<CaseSettings> {
       throw new UsageError(`${file}: key "${key}" does not apply to a test case; a case may set ${[...CASE_FLAGS].join(", ")}.`);
     }
   }
+  // Framing is planned as the one-shot plans it (no idle timeout: the log's last record ends at its end).
+  let plan: FramingPlan;
+  try {
+    plan = planFraming({ ...defaultOptions(), ...o }, Infinity);
+  } catch (err) {
+    if (!(err instanceof FramingConfigError)) throw err;
+    throw new UsageError(`${file}: ${err.message}`);
+  }
   return {
     ...(o.override_timezone !== undefined ? { overrideTimezone: o.override_timezone } : {}),
     ...(o.syslog_use_current_year !== undefined ? { syslogUseCurrentYear: o.syslog_use_current_year } : {}),
     ...(o.max_line_length !== undefined && o.max_line_length > 0 ? { maxLineLength: o.max_line_length } : {}),
+    ...(plan.any ? { framing: (onRecord: RecordHandler) => framerFactory(plan, onRecord, newFramingCounters()) } : {}),
   };
 }
 

@@ -3,6 +3,7 @@
 // Prometheus text exporter. Runtime errors are collected (with the line number) instead of logged.
 
 import type { CompiledProgram } from "../compiler/compile.js";
+import type { FramerFactory, RecordHandler } from "../logline.js";
 import { ExpositionError, StoreExposition } from "../exporter/prometheus-text.js";
 import { Store } from "../metrics/store.js";
 import { Runtime } from "../runtime/index.js";
@@ -17,6 +18,11 @@ export interface CaseSettings {
   syslogUseCurrentYear?: boolean;
   /** Bytes; lines longer are cut (default: no limit, as in one-shot mode). */
   maxLineLength?: number;
+  /**
+   * The case's framing (log_format, multiline*: src/framing/), built by the CLI as the one-shot builds it: given
+   * where records go, the framer factory of the log. Absent: every line is a record.
+   */
+  framing?: (onRecord: RecordHandler) => FramerFactory;
 }
 
 /** What a program did with a case's log. */
@@ -64,14 +70,15 @@ export async function runCase(program: CompiledProgram, logPath: string, setting
   const loaded = runtime.loadCompiled(program);
   if (!loaded.ok) return failed(loaded.diagnostics);
   const unmatched: Array<[number, string]> = [];
-  const onLine = (text: string, filename: string): void => {
+  /** Runs one record (a line, or a framed record) through the runtime, noting what --unmatched needs. */
+  const onRecord: RecordHandler = (text, filename, stream, timeMs) => {
     lineNo++;
     if (recorder === null) {
-      runtime.processLine(text, filename);
+      runtime.processRecord(text, filename, stream, timeMs);
       return;
     }
     recorder.currentLine = text;
-    runtime.processLine(text, filename);
+    runtime.processRecord(text, filename, stream, timeMs);
     if (!recorder.matchedAny) unmatched.push([lineNo, text]);
     recorder.take();
   };
@@ -83,9 +90,13 @@ export async function runCase(program: CompiledProgram, logPath: string, setting
   } catch (err) {
     return failed(`cannot read ${logPath}: ${(err as Error).message}`);
   }
-  const splitter = new LineSplitter(onLine, resolve(logPath), settings.maxLineLength ?? Infinity);
+  const filename = resolve(logPath);
+  const framer = settings.framing?.(onRecord)(filename);
+  const onLine = (text: string, name: string): void => onRecord(text, name, "", NaN);
+  const splitter = new LineSplitter(framer?.onLine ?? onLine, filename, settings.maxLineLength ?? Infinity, framer?.wantsBytes, framer?.onAsciiLine);
   splitter.push(bytes);
   splitter.flush();
+  framer?.flush();
   const status = runtime.programs().find((p) => p.name === program.name);
   let text: string;
   try {

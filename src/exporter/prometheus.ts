@@ -11,11 +11,14 @@ import {
   type PrometheusOptions,
   type Sample,
 } from "./prometheus-families.js";
+import type { WorkSlicer } from "./prometheus-families.js";
 import { StoreExposition, type TextSink } from "./prometheus-text.js";
+import { encodeStore, promClientFamilies, type PromClientMetric } from "./prometheus-protobuf.js";
 
 export { ExpositionError, collectFamilies, formatPromValue } from "./prometheus-families.js";
 export type { Family, PrometheusOptions, Sample } from "./prometheus-families.js";
 export { StoreExposition, type TextFormat, type TextSink } from "./prometheus-text.js";
+export { PROTOBUF_CONTENT_TYPE } from "./prometheus-protobuf.js";
 
 /** Options of a StoreRegistry. */
 export interface StoreRegistryOptions extends PrometheusOptions {
@@ -94,6 +97,25 @@ export class StoreRegistry extends Registry<RegistryContentType> {
     if (options.format === "openmetrics") this.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   }
 
+  /**
+   * The registered metrics, then the store's families, as delimited protobuf MetricFamily messages (native
+   * histograms and exemplars included). Call it on the Prometheus-format registry: prom-client renames counters
+   * of an OpenMetrics one in place. Rejects with ExpositionError where the text formats fail.
+   */
+  async protobuf(): Promise<Buffer> {
+    this.ownOnly = true;
+    let pending: Promise<unknown>;
+    try {
+      pending = this.getMetricsAsJSON();
+    } finally {
+      this.ownOnly = false;
+    }
+    const own = promClientFamilies((await pending) as PromClientMetric[]);
+    const { buffer, skipped } = encodeStore(this.store, this.options, own);
+    if (skipped.length > 0) this.options.onSkipped?.(skipped);
+    return Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  }
+
   /** Registered metrics, then the store's families as they are now (for prom-client's JSON and string views). */
   override getMetricsAsArray(): MetricObject[] {
     const own = super.getMetricsAsArray();
@@ -136,6 +158,22 @@ export class StoreRegistry extends Registry<RegistryContentType> {
    */
   override async metrics(): Promise<string> {
     const exposition = new StoreExposition(this.store, this.options);
+    return [...this.framed(await this.ownText(exposition), exposition)].join("");
+  }
+
+  /**
+   * What metrics() returns, as chunks of about 64 KB, the store sorted in slices with `slicer.pause()` between
+   * them (StoreExposition.sliced): a scrape of millions of series leaves the event loop free between slices.
+   * Resolves once everything that can fail has been checked (rejects with ExpositionError before any chunk);
+   * the caller pauses between chunks as the slicer says.
+   */
+  async sliced(slicer: WorkSlicer): Promise<Iterable<string>> {
+    const exposition = await StoreExposition.sliced(this.store, this.options, slicer);
+    return this.framed(await this.ownText(exposition), exposition);
+  }
+
+  /** prom-client's rendering of the registered metrics, without the store's families. */
+  private async ownText(exposition: StoreExposition): Promise<string> {
     if (exposition.skipped.length > 0) this.options.onSkipped?.(exposition.skipped);
     // prom-client reads getMetricsAsArray synchronously, before its first await.
     this.ownOnly = true;
@@ -145,15 +183,26 @@ export class StoreRegistry extends Registry<RegistryContentType> {
     } finally {
       this.ownOnly = false;
     }
-    const own = await pending;
+    return pending;
+  }
+
+  /** The registered metrics' text, then the store's families, in the format's framing. */
+  private *framed(own: string, exposition: StoreExposition): Generator<string, void, undefined> {
     if (this.contentType === Registry.OPENMETRICS_CONTENT_TYPE) {
-      if (exposition.empty) return own;
+      if (exposition.empty) {
+        yield own;
+        return;
+      }
       // prom-client joins families with "\n" and ends with "\n# EOF\n" ("\n# EOF\n" alone when it has none).
       const head = own.slice(0, own.length - OPEN_METRICS_END.length);
-      return (head === "" ? "" : head + "\n") + exposition.text("openmetrics") + "# EOF\n";
+      if (head !== "") yield head + "\n";
+      yield* exposition.chunks("openmetrics");
+      yield "# EOF\n";
+      return;
     }
     const head = own === "\n" ? "" : own.replace(/\n\n/g, "\n");
-    return head + exposition.text("prometheus");
+    if (head !== "") yield head;
+    yield* exposition.chunks("prometheus");
   }
 }
 
