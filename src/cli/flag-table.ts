@@ -124,7 +124,7 @@ export const FLAGS = [
   { name: "disable_fsnotify", type: "bool", default: true, group: "compat", description: "mtail compatibility; no effect." },
   { name: "max_regexp_length", type: "int", default: 1024, group: "main",
     description: "Longest regular expression a program may contain (mtail's limit)." },
-  { name: "max_recursion_depth", type: "int", default: 100, group: "compat", description: "mtail compatibility; no effect." },
+  { name: "max_recursion_depth", type: "int", default: 100, group: "compat", description: "How deep a program's syntax tree may nest (as mtail counts it); deeper programs fail to compile." },
 ] as const satisfies readonly FlagDef[];
 
 /**
