@@ -144,7 +144,10 @@ export const SUBCOMMAND_FLAGS = {
   },
   explain: {
     usage: "logtally explain --progs DIR [--logs FILE] [--json] [LINE...]   (lines after -- may start with -)",
-    shares: ["progs", "logs", "override_timezone", "syslog_use_current_year", "max_regexp_length", "max_line_length"],
+    shares: [
+      "progs", "logs", "override_timezone", "syslog_use_current_year", "max_regexp_length", "max_line_length",
+      "log_format", "multiline", "multiline_start", "multiline_continue", "multiline_max_lines",
+    ],
     own: [
       { name: "json", type: "bool", default: false,
         description: "Print the explanation as one JSON document ({\"lines\": [...]}) for tools." },
