@@ -75,7 +75,9 @@ export const FLAGS = [
   { name: "stale_log_gc_interval", type: "duration", default: 1 * H, group: "daemon",
     description: "How often log files that have disappeared are forgotten." },
   { name: "state_dir", type: "string", default: "", group: "daemon",
-    description: "Directory where read positions are saved (periodically and on exit) and restored at start; empty: none." },
+    description: "Directory where logtally keeps its state (read positions and every metric's values, saved together) so a restart or crash neither loses nor double-counts a line; empty: none." },
+  { name: "state_save_interval", type: "duration", default: 10 * S, group: "daemon",
+    description: "How often the state is saved to --state_dir (and once at shutdown); after a crash the lines since the last save are read again. 0: only at shutdown." },
   { name: "ignore_filename_regex_pattern", type: "string", default: "", group: "daemon",
     description: "Log files whose name matches this regular expression are not read." },
   // Push exporters.

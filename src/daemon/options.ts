@@ -27,6 +27,7 @@ export type Options = {
   expired_metrics_gc_interval: number;
   stale_log_gc_interval: number;
   state_dir: string;
+  state_save_interval: number;
   ignore_filename_regex_pattern: string;
   metric_push_interval: number;
   metric_push_write_deadline: number;

@@ -12,6 +12,19 @@ import { Kind, ValueType, type MetricDeclaration } from "./types.js";
 
 const NO_LABELS: readonly string[] = Object.freeze([]);
 
+/** One series as a snapshot saved it (see Metric.restoreSeries). */
+export interface RestoredSeries {
+  /** Number, or the text of a text metric; for histograms the sum of observations. */
+  readonly value: number | string;
+  readonly timeMs: number;
+  /** `del ... after` time to live, 0 for none. */
+  readonly ttlMs: number;
+  /** Histograms: observations per bucket (non-cumulative, +Inf last). */
+  readonly counts?: ArrayLike<number>;
+  /** Histograms: number of observations. */
+  readonly count?: number;
+}
+
 /**
  * A copy of `s` that does not keep the line it came from alive: logline.ts's detachString, repeated here because
  * metrics imports nothing of ours. Captures are slices of a decoded chunk of the log, which V8 keeps alive with
@@ -270,6 +283,27 @@ export class Metric implements SeriesStorage {
       out.sort((a, b) => (seqs[a] as number) - (seqs[b] as number));
     }
     return out;
+  }
+
+  // ---- snapshots (src/state/ saves a series through the readers above and puts it back with this) ----
+
+  /**
+   * Puts back one series saved in a snapshot: creates it (or finds it) by its label values in key order and sets
+   * every field, as if the lines that made it had just been read again. Returns its id. `counts` (histograms) is
+   * per bucket, non-cumulative, in the layout's order; extra or missing entries are ignored or left at 0.
+   */
+  restoreSeries(labels: readonly string[], saved: RestoredSeries): number {
+    const id = labels.length === 0 ? this.id0() : this.idN(labels);
+    if (this.strs !== null) this.strs[id] = typeof saved.value === "string" ? saved.value : String(saved.value);
+    else this.cells[2 * id] = typeof saved.value === "number" ? saved.value : Number(saved.value);
+    this.cells[2 * id + 1] = saved.timeMs;
+    this.ttls[id] = saved.ttlMs > 0 ? saved.ttlMs : 0;
+    if (this.nb > 0) {
+      const counts = saved.counts ?? [];
+      for (let i = 0; i < this.nb; i++) this.hist[id * this.nb + i] = Number(counts[i] ?? 0);
+      this.hcount[id] = saved.count ?? 0;
+    }
+    return id;
   }
 
   // ---- deletion and collection ----

@@ -77,6 +77,16 @@ export class Tailer implements StreamHost {
   private saving: Promise<void> = Promise.resolve();
   private startingUp = true;
   private stopped = false;
+  private closed = false;
+  /** Streams open at the end of start() that have not reached an end of file yet (see whenCaughtUp). */
+  private catchingUp: Set<FileStream> | undefined = new Set();
+  private caughtUp: () => void = () => {};
+  private readonly caughtUpPromise = new Promise<void>((resolve) => {
+    this.caughtUp = () => {
+      this.catchingUp = undefined;
+      resolve();
+    };
+  });
   private fallbackPolling = false;
 
   /** Validates the options; nothing is opened before `start()`. */
@@ -108,12 +118,14 @@ export class Tailer implements StreamHost {
     const ctx = { onLine: this.onLine, logger: this.logger, maxLineLength: this.maxLineLength };
     if (this.wantStdin) this.sources.push(openStdin(ctx));
     for (const url of this.socketUrls) this.sources.push(await openSocketSource(ctx, url));
-    if (this.opts.stateDir) await this.restorePositions(this.opts.stateDir);
+    if (this.opts.resume) await this.applyPositions(this.opts.resume);
+    else if (this.opts.stateDir) await this.restorePositions(this.opts.stateDir);
     if (this.globs.length > 0) {
       await this.startWatcher();
       for (const path of await this.scanGlobs()) await this.discover(path, this.startAtForStartupFile.bind(this));
     }
     this.startingUp = false;
+    this.expectCatchUp();
     const poll = this.opts.pollIntervalMs ?? 0;
     if (poll > 0) this.every(poll, () => this.pollFiles());
     const pollLogs = this.opts.pollLogIntervalMs ?? 0;
@@ -129,16 +141,56 @@ export class Tailer implements StreamHost {
 
   /** Stops reading, saves positions (with stateDir) and closes everything. Lines not yet complete stay unread. */
   async stop(): Promise<void> {
-    if (this.stopped) return;
+    if (this.closed) return;
+    this.closed = true;
+    await this.halt();
+    if (this.opts.stateDir) await this.savePositions();
+    for (const s of [...this.active.values(), ...this.retired]) s.close(false);
+    for (const src of this.sources) await src.close();
+  }
+
+  /**
+   * Stops reading and waits for the line being delivered, leaving files open so `positions()` still describes
+   * them: a caller saving its own state does that between halt() and stop().
+   */
+  async halt(): Promise<void> {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
+    this.timers = [];
     if (this.retiredTimer) clearInterval(this.retiredTimer);
     if (this.missingTimer) clearInterval(this.missingTimer);
     await this.watcher?.close();
     await this.pump;
-    if (this.opts.stateDir) await this.savePositions();
-    for (const s of [...this.active.values(), ...this.retired]) s.close(false);
-    for (const src of this.sources) await src.close();
+    this.caughtUp();
+  }
+
+  /**
+   * Resolves once every file open at the end of start() (saved positions included) has been read up to an end
+   * of file at least once: the lines written while logtally was down are then counted. Sockets and pipes have no
+   * end to reach and are not waited for.
+   */
+  whenCaughtUp(): Promise<void> {
+    return this.caughtUpPromise;
+  }
+
+  /**
+   * Where each open file stands: every line before `offset` was handed to onLine. Synchronous, so a caller that
+   * reads its metric values in the same turn gets positions and values that agree (no line runs in between).
+   */
+  positions(): SavedPosition[] {
+    const files: SavedPosition[] = [];
+    for (const s of [...this.active.values(), ...this.retired]) {
+      if (!s.isOpen) continue;
+      const offset = s.committedOffset;
+      try {
+        // Read through the stream's own descriptor: a rotated file's path names the new file by now.
+        const sig = s.signature();
+        if (sig) files.push({ path: s.path, dev: s.dev, ino: s.ino, offset, ...sig });
+      } catch {
+        files.push({ path: s.path, dev: s.dev, ino: s.ino, offset, fingerprint: "", fingerprintLength: 0, tail: "" });
+      }
+    }
+    return files;
   }
 
   /** Status of every source followed so far (files, pipes, sockets). */
@@ -437,6 +489,7 @@ export class Tailer implements StreamHost {
         this.logger.warn({ err, path: stream.path }, "Failed to read log file.");
       }
       if (more) this.schedule(stream); // to the back of the queue: hundreds of busy files take turns
+      else if (this.catchingUp?.delete(stream) && this.catchingUp.size === 0) this.caughtUp();
       // Reads are synchronous (see FileStream): every few milliseconds, let timers, HTTP scrapes and fs events run.
       // Not after every step: with 200 files woken at once, one event-loop turn per step left the last file ~1 s
       // behind while the loop handled the watchers' events.
@@ -480,6 +533,7 @@ export class Tailer implements StreamHost {
 
   private closeRetired(stream: FileStream, flush: boolean): void {
     if (!this.retired.delete(stream)) return;
+    if (this.catchingUp?.delete(stream) && this.catchingUp.size === 0) this.caughtUp();
     if (flush) {
       // Read what was written since the last look, then finish the file.
       try {
@@ -510,6 +564,15 @@ export class Tailer implements StreamHost {
     this.timers.push(t);
   }
 
+  // Every file open now must reach its end once before whenCaughtUp() resolves. Each was scheduled when opened;
+  // one no longer in the queue has already read up to an end of file (a step returning true re-queues it).
+  private expectCatchUp(): void {
+    const pending = this.catchingUp;
+    if (pending === undefined) return;
+    for (const s of [...this.active.values(), ...this.retired]) if (s.isOpen && this.queued.has(s)) pending.add(s);
+    if (pending.size === 0) this.caughtUp();
+  }
+
   // ---- Positions
 
   // Saves run one after another: a periodic save finishing after the one at stop() would put older offsets back.
@@ -523,17 +586,7 @@ export class Tailer implements StreamHost {
     // Idle daemons should not rewrite (and fsync) the same positions every few seconds.
     const key = streams.map((s) => `${s.path}\0${s.identity}\0${s.committedOffset}`).join("\n");
     if (key === this.lastSavedKey) return;
-    const files: SavedPosition[] = [];
-    for (const s of streams) {
-      const offset = s.committedOffset;
-      try {
-        // Read through the stream's own descriptor: a rotated file's path names the new file by now.
-        const sig = s.signature();
-        if (sig) files.push({ path: s.path, dev: s.dev, ino: s.ino, offset, ...sig });
-      } catch {
-        files.push({ path: s.path, dev: s.dev, ino: s.ino, offset, fingerprint: "", fingerprintLength: 0, tail: "" });
-      }
-    }
+    const files = this.positions();
     try {
       await savePositions(this.opts.stateDir!, { version: 1, savedAtMs: Date.now(), files });
       this.lastSavedKey = key;
@@ -550,7 +603,10 @@ export class Tailer implements StreamHost {
       this.logger.error({ err, stateDir }, "Ignoring unreadable positions file; logs are read from their end.");
       return;
     }
-    if (!state) return;
+    if (state) await this.applyPositions(state);
+  }
+
+  private async applyPositions(state: { readonly savedAtMs: number; readonly files: readonly SavedPosition[] }): Promise<void> {
     this.savedAtMs = state.savedAtMs;
     for (const saved of state.files) {
       this.knownPaths.add(saved.path);

@@ -1,0 +1,173 @@
+// The snapshot file's text: JSON lines (a header with the positions, then per metric its declaration and one line
+// per series), closed by a line with the counts and a sha256 of everything before it, so a file cut short by a
+// crash or damaged on disk is recognised instead of half-restored. Pure: no I/O here.
+
+import { createHash } from "node:crypto";
+import { Kind, ValueType } from "../metrics/types.js";
+import { isSavedPosition, type SavedPosition } from "../tailer/positions.js";
+import type { SavedDeclaration, SavedMetric, Snapshot } from "./snapshot.js";
+
+/** Written in the header; a file with another format or version is not read (and kept aside). */
+export const FORMAT = "logtally-state";
+export const FORMAT_VERSION = 1;
+/** Series encoded per chunk: a chunk is what the line loop waits for at most (~1-3 ms). */
+const SERIES_PER_CHUNK = 2000;
+
+/** Why a snapshot file cannot be used; the message says what is wrong, for the log. */
+export class SnapshotError extends Error {
+  override readonly name = "SnapshotError";
+}
+
+// Series line: [labels, value, timeMs, ttlMs, histogram, extensions]; histogram is [counts, observations] or null;
+// extensions (optional) is an object keyed by feature, for what a later version keeps per series (exemplars):
+// a reader skips keys it does not know.
+type SeriesLine = [string[], number | string, number, number, [number[], number] | null, Record<string, unknown>?];
+
+/**
+ * The file's text in chunks (each a run of whole lines), with the closing line last. A generator so the writer
+ * can hand each chunk to the disk and let the event loop run between two.
+ */
+export function* encodeSnapshot(s: Snapshot): Generator<string> {
+  const hash = createHash("sha256");
+  let series = 0;
+  const emit = (text: string): string => {
+    hash.update(text);
+    return text;
+  };
+  yield emit(JSON.stringify({ format: FORMAT, version: FORMAT_VERSION, savedAtMs: s.savedAtMs, positions: s.positions }) + "\n");
+  for (const m of s.metrics) {
+    let chunk = JSON.stringify({ metric: m.decl, series: m.count }) + "\n";
+    for (let i = 0; i < m.count; i++) {
+      chunk += JSON.stringify(seriesLine(m, i)) + "\n";
+      if ((i + 1) % SERIES_PER_CHUNK === 0) {
+        yield emit(chunk);
+        chunk = "";
+      }
+    }
+    series += m.count;
+    if (chunk !== "") yield emit(chunk);
+  }
+  yield JSON.stringify({ end: { metrics: s.metrics.length, series, sha256: hash.digest("hex") } }) + "\n";
+}
+
+function seriesLine(m: SavedMetric, i: number): SeriesLine {
+  const k = m.decl.keys.length;
+  const labels = m.labels.slice(i * k, i * k + k) as string[];
+  const value = m.texts !== null ? (m.texts[i] as string) : jsonNumber(m.values[i] as number);
+  let histogram: [number[], number] | null = null;
+  if (m.bucketCounts !== null && m.observations !== null) {
+    histogram = [Array.from(m.bucketCounts.subarray(i * m.buckets, (i + 1) * m.buckets)), m.observations[i] as number];
+  }
+  return [labels, value, m.times[i] as number, m.ttls[i] as number, histogram];
+}
+
+// JSON has no NaN or infinities; a gauge may hold them.
+function jsonNumber(v: number): number | string {
+  return Number.isFinite(v) ? v : String(v);
+}
+
+/** Parses a snapshot file's text. Throws SnapshotError saying what is wrong. */
+export function decodeSnapshot(text: string): Snapshot {
+  if (text === "") throw new SnapshotError("the file is empty");
+  const endAt = text.lastIndexOf("\n", text.length - 2) + 1;
+  const end = parseLine(text.slice(endAt), "closing") as { end?: { metrics?: unknown; series?: unknown; sha256?: unknown } };
+  if (!text.endsWith("\n") || typeof end?.end?.sha256 !== "string") {
+    throw new SnapshotError("the file is cut short (no closing line): it was not written completely");
+  }
+  const body = text.slice(0, endAt);
+  if (createHash("sha256").update(body).digest("hex") !== end.end.sha256) {
+    throw new SnapshotError("the checksum does not match: the file was damaged after it was written");
+  }
+  const lines = body.split("\n");
+  lines.pop(); // after the last newline
+  const header = parseLine(lines[0] ?? "", "header") as { format?: unknown; version?: unknown; savedAtMs?: unknown; positions?: unknown };
+  if (header?.format !== FORMAT) throw new SnapshotError("it is not a logtally state file");
+  if (header.version !== FORMAT_VERSION) {
+    throw new SnapshotError(`it has format version ${String(header.version)}, and this logtally reads version ${FORMAT_VERSION}`);
+  }
+  if (typeof header.savedAtMs !== "number" || !Array.isArray(header.positions) || !header.positions.every(isSavedPosition)) {
+    throw new SnapshotError("its header is malformed");
+  }
+  const metrics: SavedMetric[] = [];
+  let at = 1;
+  while (at < lines.length) {
+    const head = parseLine(lines[at] as string, `line ${at + 1}`) as { metric?: unknown; series?: unknown };
+    const decl = head?.metric;
+    const n = head?.series;
+    if (!isDeclaration(decl) || !Number.isSafeInteger(n) || (n as number) < 0 || at + 1 + (n as number) > lines.length) {
+      throw new SnapshotError(`line ${at + 1} is not a metric header`);
+    }
+    metrics.push(decodeMetric(decl, lines, at + 1, n as number));
+    at += 1 + (n as number);
+  }
+  if (end.end.metrics !== metrics.length) throw new SnapshotError("the metric count does not match");
+  return { savedAtMs: header.savedAtMs, positions: header.positions as SavedPosition[], metrics };
+}
+
+function decodeMetric(decl: SavedDeclaration, lines: readonly string[], from: number, n: number): SavedMetric {
+  const k = decl.keys.length;
+  const isText = decl.type === ValueType.String;
+  const nb = decl.kind === Kind.Histogram ? histogramBuckets(decl.buckets) : 0;
+  const labels = new Array<string>(n * k);
+  const values = new Float64Array(n);
+  const texts = isText ? new Array<string>(n) : null;
+  const times = new Float64Array(n);
+  const ttls = new Float64Array(n);
+  const bucketCounts = nb > 0 ? new Float64Array(n * nb) : null;
+  const observations = nb > 0 ? new Float64Array(n) : null;
+  for (let i = 0; i < n; i++) {
+    const where = `line ${from + i + 1}`;
+    const line = parseLine(lines[from + i] as string, where) as SeriesLine;
+    if (!Array.isArray(line) || !Array.isArray(line[0]) || line[0].length !== k || !line[0].every((l) => typeof l === "string")) {
+      throw new SnapshotError(`${where}: malformed series`);
+    }
+    for (let j = 0; j < k; j++) labels[i * k + j] = line[0][j] as string;
+    const v = line[1];
+    if (texts !== null) texts[i] = String(v);
+    else values[i] = typeof v === "number" ? v : Number(v); // "NaN", "Infinity", "-Infinity"
+    times[i] = finiteOr0(line[2]);
+    ttls[i] = finiteOr0(line[3]);
+    if (bucketCounts !== null && observations !== null) {
+      const h = line[4];
+      if (!Array.isArray(h) || !Array.isArray(h[0]) || h[0].length !== nb) throw new SnapshotError(`${where}: malformed histogram`);
+      for (let b = 0; b < nb; b++) bucketCounts[i * nb + b] = finiteOr0(h[0][b]);
+      observations[i] = finiteOr0(h[1]);
+    }
+  }
+  return { decl, count: n, labels, values, texts, times, ttls, buckets: nb, bucketCounts, observations };
+}
+
+// As BucketLayout builds them (metrics/datum.ts): a first bound at or below 0 is only a lower edge.
+function histogramBuckets(bounds: readonly number[]): number {
+  if (bounds.length === 0) return 1;
+  return (bounds[0] as number) > 0 ? bounds.length + 1 : bounds.length;
+}
+
+function finiteOr0(x: unknown): number {
+  return typeof x === "number" && Number.isFinite(x) ? x : 0;
+}
+
+function parseLine(line: string, where: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    throw new SnapshotError(`${where} is not valid JSON`);
+  }
+}
+
+function isDeclaration(x: unknown): x is SavedDeclaration {
+  if (typeof x !== "object" || x === null) return false;
+  const d = x as Record<string, unknown>;
+  return (
+    typeof d.program === "string" &&
+    typeof d.name === "string" &&
+    typeof d.kind === "number" &&
+    Kind[d.kind] !== undefined &&
+    typeof d.type === "number" &&
+    ValueType[d.type] !== undefined &&
+    Array.isArray(d.keys) &&
+    d.keys.every((k) => typeof k === "string") &&
+    Array.isArray(d.buckets) &&
+    d.buckets.every((b) => typeof b === "number")
+  );
+}

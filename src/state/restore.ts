@@ -1,0 +1,49 @@
+// Puts a snapshot's values back into the store, for every metric whose declaration is unchanged: the same rule as
+// a program reload (Store.declare keeps a metric whose name, kind, type, keys and buckets are the same).
+
+import type { RestoredSeries } from "../metrics/metric.js";
+import type { Store } from "../metrics/store.js";
+import type { SavedMetric, Snapshot } from "./snapshot.js";
+
+/** What a restore did, for the log. */
+export interface RestoreReport {
+  readonly metrics: number;
+  readonly series: number;
+  /** "prog:name" of saved metrics whose declaration changed or whose program is not loaded: values dropped. */
+  readonly skipped: readonly string[];
+}
+
+/** Restores the snapshot's series into the store's current metrics; call after programs load, before reading. */
+export function restoreSnapshot(store: Store, snapshot: Snapshot): RestoreReport {
+  const live = store.metrics();
+  let metrics = 0;
+  let series = 0;
+  const skipped: string[] = [];
+  for (const saved of snapshot.metrics) {
+    const d = saved.decl;
+    const target = live.find((m) => m.sameShape({ ...d, hidden: false, limit: 0, source: "" }));
+    if (target === undefined) {
+      skipped.push(`${d.program}:${d.name}`);
+      continue;
+    }
+    restoreMetric(saved, (labels, s) => target.restoreSeries(labels, s));
+    metrics++;
+    series += saved.count;
+  }
+  return { metrics, series, skipped };
+}
+
+type Put = (labels: string[], s: RestoredSeries) => void;
+
+function restoreMetric(m: SavedMetric, put: Put): void {
+  const k = m.decl.keys.length;
+  for (let i = 0; i < m.count; i++) {
+    put(m.labels.slice(i * k, i * k + k) as string[], {
+      value: m.texts !== null ? (m.texts[i] as string) : (m.values[i] as number),
+      timeMs: m.times[i] as number,
+      ttlMs: m.ttls[i] as number,
+      counts: m.bucketCounts?.subarray(i * m.buckets, (i + 1) * m.buckets),
+      count: m.observations?.[i],
+    });
+  }
+}
