@@ -127,7 +127,7 @@ export class MetricsServer {
       await this.waitUntilReady();
       // Still reading the lines written while logtally was down: values below what an earlier scrape saw would
       // read as a counter reset, so answer "not yet" (Prometheus records a failed scrape and tries again).
-      if (!this.opts.status.ready()) {
+      if (!this.opts.status.ready() && this.opts.status.whenReady !== undefined) {
         res.setHeader("Retry-After", "5");
         return send(res, 503, "text/plain; charset=utf-8", "starting: still reading the log lines written since the last saved state\n");
       }

@@ -70,7 +70,12 @@ function jsonNumber(v: number): number | string {
 export function decodeSnapshot(text: string): Snapshot {
   if (text === "") throw new SnapshotError("the file is empty");
   const endAt = text.lastIndexOf("\n", text.length - 2) + 1;
-  const end = parseLine(text.slice(endAt), "closing") as { end?: { metrics?: unknown; series?: unknown; sha256?: unknown } };
+  let end: { end?: { metrics?: unknown; series?: unknown; sha256?: unknown } } | undefined;
+  try {
+    end = JSON.parse(text.slice(endAt)) as typeof end;
+  } catch {
+    end = undefined;
+  }
   if (!text.endsWith("\n") || typeof end?.end?.sha256 !== "string") {
     throw new SnapshotError("the file is cut short (no closing line): it was not written completely");
   }
