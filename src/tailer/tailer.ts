@@ -33,6 +33,9 @@ const FALLBACK_POLL_MS = 1000;
 /** How often directories of globs that do not exist yet are looked for. */
 const MISSING_DIR_CHECK_MS = 1000;
 
+/** Rotated generations that logrotate compressed: not text to read. */
+const COMPRESSED = /\.(gz|bz2|xz|zst|lz4|lzma|z|zip)$/i;
+
 const silentLogger: TailerLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /**
@@ -302,7 +305,9 @@ export class Tailer implements StreamHost {
       if (this.stopped) return;
       const s = this.active.get(path);
       if (s) this.schedule(s);
-      else if (this.matches(path)) void this.discover(path, fromStart || !this.startingUp ? () => "start" : () => "end");
+      // A change event that beats start()'s own scan to a file present at start must open it where the scan would
+      // (its saved position, if any), not at its end: that skipped every line written while logtally was down.
+      else if (this.matches(path)) void this.discover(path, fromStart || !this.startingUp ? () => "start" : this.startAtForStartupFile.bind(this));
     };
     watcher.on("add", onEvent(true));
     watcher.on("change", onEvent(false));
@@ -632,6 +637,46 @@ export class Tailer implements StreamHost {
       this.byIdentity.set(found.identity, stream);
       this.retire(stream);
       this.schedule(stream);
+    }
+    await this.readUnsavedRotated(state);
+  }
+
+  /**
+   * A file created after the positions were saved and rotated away before this start (x.log -> x.log.1 while
+   * logtally was down, or between its last save and a crash) is in no saved position and no longer matches the
+   * pattern: read it whole, under the name it was written as. Recognised by its name (the saved path plus a
+   * suffix) and its birth time; where the filesystem reports none, it cannot be told from an old file and is left.
+   */
+  private async readUnsavedRotated(state: { readonly savedAtMs: number; readonly files: readonly SavedPosition[] }): Promise<void> {
+    const known = new Set([...this.resumeAt.values()].map((r) => r.identity));
+    for (const path of new Set(state.files.map((f) => f.path))) {
+      let entries: string[];
+      try {
+        entries = (await readdir(dirname(path))).sort();
+      } catch {
+        continue;
+      }
+      const base = basename(path);
+      for (const e of entries) {
+        const rotated = join(dirname(path), e);
+        if (e === base || !e.startsWith(base) || COMPRESSED.test(e) || this.matches(rotated)) continue;
+        const st = tryRead(() => statSync(rotated, { throwIfNoEntry: false }));
+        if (st === undefined || !st.isFile() || !(st.birthtimeMs > 0) || st.birthtimeMs < state.savedAtMs) continue;
+        const identity = identityOf(st);
+        if (this.byIdentity.has(identity) || known.has(identity)) continue;
+        const stream = new FileStream(this, rotated, this.statusOf(path));
+        stream.splitter.filename = path;
+        try {
+          if (!stream.open(0, identity)) continue;
+        } catch (err) {
+          this.countError(path, err, "Failed to open a log file rotated while stopped.");
+          continue;
+        }
+        this.logger.info({ path, rotatedTo: rotated }, "Reading a log file created and rotated away while stopped.");
+        this.byIdentity.set(identity, stream);
+        this.retire(stream);
+        this.schedule(stream);
+      }
     }
   }
 }

@@ -154,7 +154,7 @@ describe("state: kill -9 and restart while logs are written and rotated (integra
         return last.get('lines_total{prog="count.mtail"}') === total;
       },
       30_000,
-      () => `seed ${seed}: wrote ${total} lines, daemon counted ${last.get('lines_total{prog="count.mtail"}')}; logs:\n${logs.join("\n----\n")}`,
+      () => `seed ${seed}: wrote ${total} lines, daemon counted ${last.get('lines_total{prog="count.mtail"}')}; logs:\n${[...logs, daemon?.stderr ?? ""].join("\n----\n")}`,
       100,
     );
     // Duplicates would arrive late: wait for the daemon to be quiet, then compare everything.
