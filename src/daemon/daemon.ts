@@ -7,7 +7,7 @@ import type { Options } from "./options.js";
 import { Store } from "../metrics/store.js";
 import { Runtime } from "../runtime/index.js";
 import { MetricsServer } from "../server/server.js";
-import type { LogFileInfo, ProgramInfo, StatusSource, TailerTotals } from "../server/status.js";
+import type { LogFileInfo, ProgramInfo, RemoteWriteTotals, StatusSource, TailerTotals } from "../server/status.js";
 import { createLineSource, type LineSource } from "./line-source.js";
 import { ProgramManager } from "./program-manager.js";
 import { PushScheduler } from "./push.js";
@@ -64,6 +64,23 @@ export class Daemon implements StatusSource {
         statsdTags: options.statsd_tags,
         graphiteHostPort: options.graphite_host_port,
         graphitePrefix: options.graphite_prefix,
+        statsdCounters: options.statsd_counters,
+        remoteWrite: {
+          url: options.remote_write_url,
+          headers: options.remote_write_header,
+          labels: options.remote_write_label,
+          bearerTokenFile: options.remote_write_bearer_token_file,
+          username: options.remote_write_username,
+          passwordFile: options.remote_write_password_file,
+          caFile: options.remote_write_ca_file,
+          certFile: options.remote_write_cert_file,
+          keyFile: options.remote_write_key_file,
+          insecureSkipVerify: options.remote_write_insecure_skip_verify,
+          timeoutMs: options.remote_write_timeout,
+          queueSamples: options.remote_write_queue_samples,
+        },
+        emitProgLabel: options.emit_prog_label,
+        version,
       },
       log.child({ component: "push" }),
     );
@@ -100,6 +117,7 @@ export class Daemon implements StatusSource {
     );
     // Values first, then positions: the lines after the snapshot are read again onto the values it saved.
     const resume = await this.state?.restore();
+    if (resume !== undefined) this.push.primeAfterRestore();
     await this.lines.start(resume);
     this.state?.start();
     // /metrics, /json and the first push wait until the lines written while logtally was down are counted, so
@@ -154,6 +172,9 @@ export class Daemon implements StatusSource {
   }
   tailerStats(): TailerTotals {
     return this.lines.stats();
+  }
+  remoteWrite(): RemoteWriteTotals | undefined {
+    return this.push.remoteWriteStats();
   }
   ready(): boolean {
     return this.started;

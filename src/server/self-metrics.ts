@@ -2,7 +2,7 @@
 // prom-client's default process and Node.js metrics. Nothing here is touched per log line.
 
 import { Counter, Gauge, Registry, collectDefaultMetrics, type Metric, type RegistryContentType } from "prom-client";
-import type { StatusSource, TailerTotals } from "./status.js";
+import type { RemoteWriteTotals, StatusSource, TailerTotals } from "./status.js";
 
 /**
  * Registers the self metrics and the default metrics on each registry (one per exposition format). Each registry
@@ -96,6 +96,22 @@ function registerOwnMetrics(registry: Registry<RegistryContentType>, status: Sta
   total("logtally_truncations_total", "Log file truncations seen.", (t) => t.truncations);
   total("logtally_read_errors_total", "Errors opening or reading log files.", (t) => t.readErrors);
   total("logtally_lines_cut_total", "Lines cut for being longer than --max_line_length.", (t) => t.linesCut);
+  // Remote write: labelled by endpoint, so nothing is exported when it is off.
+  const remote = (name: string, help: string, pick: (r: RemoteWriteTotals) => number, kind: "counter" | "gauge" = "counter") => {
+    const collect = function (this: Counter | Gauge) {
+      this.reset();
+      const r = status.remoteWrite?.();
+      if (r !== undefined) (this as Gauge).inc({ url: r.url }, pick(r));
+    };
+    return kind === "counter"
+      ? new Counter({ name, help, labelNames: ["url"], registers, collect })
+      : new Gauge({ name, help, labelNames: ["url"], registers, collect });
+  };
+  remote("logtally_remote_write_samples_sent_total", "Samples accepted by the remote-write endpoint.", (r) => r.samplesSent);
+  remote("logtally_remote_write_samples_failed_total", "Samples the remote-write endpoint rejected (4xx, not retried) or still failing at shutdown.", (r) => r.samplesFailed);
+  remote("logtally_remote_write_samples_dropped_total", "Samples dropped unsent because the remote-write queue was full (oldest first).", (r) => r.samplesDropped);
+  remote("logtally_remote_write_retries_total", "Remote-write requests retried after a 5xx, 429 or network error.", (r) => r.retries);
+  remote("logtally_remote_write_queued_samples", "Samples waiting to be sent by remote write.", (r) => r.queuedSamples, "gauge");
   new Gauge({
     name: "logtally_open_files",
     help: "Log files held open, rotated files still being drained included.",

@@ -47,12 +47,25 @@ export interface TailerTotals {
   readonly openFiles: number;
 }
 
+/** Remote-write totals, for the self metrics. */
+export interface RemoteWriteTotals {
+  /** The endpoint, without credentials. */
+  readonly url: string;
+  readonly samplesSent: number;
+  readonly samplesFailed: number;
+  readonly samplesDropped: number;
+  readonly retries: number;
+  readonly queuedSamples: number;
+}
+
 /** Everything the server reads about the daemon; called at request time, never per log line. */
 export interface StatusSource {
   programs(): readonly ProgramInfo[];
   files(): readonly LogFileInfo[];
   /** Totals of the log tailer; absent when nothing is tailed (one-shot, tests). */
   tailerStats?(): TailerTotals;
+  /** Remote-write totals; absent or undefined when remote write is off. */
+  remoteWrite?(): RemoteWriteTotals | undefined;
   /** True once programs are loaded and the tailer runs (/readyz). */
   ready(): boolean;
   /**
