@@ -23,3 +23,36 @@ export type LineHandler = (text: string, filename: string) => void;
 export function detachString(s: string): string {
   return s.length < 13 ? s : (" " + s).slice(1);
 }
+
+/**
+ * Receives each record (one or more lines joined with `\n`) with what its container wrapper said about it:
+ * `stream` is "stdout" or "stderr" ("" when the source has no wrapper) and `timeMs` the runtime's timestamp in
+ * milliseconds since the epoch (NaN when there is none).
+ */
+export type RecordHandler = (text: string, filename: string, stream: string, timeMs: number) => void;
+
+/**
+ * The framing stage of one byte stream (see src/framing/): it takes the stream's lines from the tailer's splitter
+ * and hands records on. The tailer knows only this shape; the daemon decides which sources get one.
+ */
+export interface LineFramer {
+  /** Takes each complete line of the stream, in order. */
+  readonly onLine: LineHandler;
+  /**
+   * Whether lines must arrive undecoded: one character per byte (latin1), so that a container runtime's pieces of
+   * one line, split in the middle of a UTF-8 sequence, can be joined before they are decoded.
+   */
+  readonly wantsBytes: boolean;
+  /**
+   * How many of the last lines taken are held, not yet handed on in a record: a restart must read the stream again
+   * from the first byte of the oldest of them to count every record once.
+   */
+  heldLines(): number;
+  /** Hands on everything held (the stream ended). */
+  flush(): void;
+  /** Drops what is held and stops any timer (the stream is abandoned; a restart reads the held lines again). */
+  close(): void;
+}
+
+/** Makes the framer of a source named `filename`, or undefined when its lines go to the runtime unchanged. */
+export type FramerFactory = (filename: string) => LineFramer | undefined;

@@ -5,7 +5,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { createRequire } from "node:module";
 import type { Node } from "yaml";
-import { type FlagDef, type Options, closestFlag, findFlag } from "./flag-table.js";
+import { type FlagDef, type Options, type SourceOptions, closestFlag, findFlag } from "./flag-table.js";
 import { UsageError, convertValue } from "./flags.js";
 
 // yaml is loaded on first use, not at start-up: one-shot runs never read a config file, and importing yaml costs
@@ -17,7 +17,7 @@ function yaml(): YamlModule {
 }
 
 /** Flags holding paths: relative values in a config file are taken relative to the file, not the working directory. */
-const PATH_FLAGS = new Set(["progs", "logs", "unix_socket", "state_dir"]);
+const PATH_FLAGS = new Set(["progs", "logs", "unix_socket", "state_dir", "web_config_file"]);
 
 /** Parses config text (already read) into the flags it sets. `file` is used in messages and to resolve paths. */
 export function parseConfig(text: string, file: string): Partial<Options> {
@@ -52,12 +52,65 @@ export function parseConfig(text: string, file: string): Partial<Options> {
       throw new UsageError(`${at(keyNode)}: ${why} "${key}".${near ? ` Did you mean "${near}"?` : ""}`);
     }
     const valueNode = pair.value as Node | null;
+    if (key === "sources") {
+      set[key] = parseSources(valueNode, at(valueNode ?? keyNode), at, dir);
+      continue;
+    }
     const js: unknown = valueNode === null ? null : valueNode.toJSON();
     let value = convertYamlValue(flag, js, `${at(valueNode ?? keyNode)}: key "${key}"`);
     if (PATH_FLAGS.has(key)) value = resolvePaths(value as string | string[], dir);
     set[key] = value;
   }
   return set as Partial<Options>;
+}
+
+/** Keys of a `sources:` entry: canonical name -> the spellings accepted (flag names and short forms). */
+const SOURCE_KEYS: Record<string, readonly string[]> = {
+  paths: ["path", "paths", "glob", "globs", "logs", "include"],
+  log_format: ["log_format", "format"],
+  multiline: ["multiline", "preset", "multiline_preset"],
+  multiline_start: ["multiline_start", "start", "start_pattern"],
+  multiline_continue: ["multiline_continue", "continue", "continue_pattern"],
+  multiline_timeout: ["multiline_timeout", "timeout"],
+};
+const SOURCE_KEY_BY_SPELLING = new Map(Object.entries(SOURCE_KEYS).flatMap(([k, names]) => names.map((n) => [n, k] as const)));
+
+/**
+ * The `sources:` list: each entry a mapping with the globs (`path`, one string or a list) and their framing keys.
+ * Locations of keys are kept, so a bad regex or preset found later names its line.
+ */
+function parseSources(node: Node | null, where: string, at: (n: Node | null | undefined) => string, dir: string): SourceOptions[] {
+  const { isMap, isScalar, isSeq } = yaml();
+  if (node === null || !isSeq(node)) {
+    throw new UsageError(`${where}: key "sources" must be a list of entries such as {path: /var/log/containers/*.log, log_format: cri}.`);
+  }
+  const flagLike = (name: string): FlagDef => findFlag(name)!;
+  return node.items.map((item) => {
+    const entryAt = at(item as Node);
+    if (!isMap(item)) throw new UsageError(`${entryAt}: each entry of "sources" must be a mapping with a "path" key.`);
+    const src: SourceOptions = { paths: [], at: {} };
+    for (const pair of item.items) {
+      const keyNode = pair.key as Node;
+      const spelled = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
+      const key = SOURCE_KEY_BY_SPELLING.get(spelled);
+      if (key === undefined) {
+        throw new UsageError(`${at(keyNode)}: unknown key "${spelled}" in a "sources" entry; expected one of ${Object.keys(SOURCE_KEYS).map((k) => (k === "paths" ? "path" : k)).join(", ")}.`);
+      }
+      const valueNode = pair.value as Node | null;
+      const js: unknown = valueNode === null ? null : valueNode.toJSON();
+      const here = `${at(valueNode ?? keyNode)}: key "${spelled}"`;
+      src.at[key] = at(keyNode);
+      if (key === "paths") {
+        src.paths = resolvePaths(convertYamlValue(flagLike("logs"), js, here) as string[], dir) as string[];
+      } else if (key === "multiline_timeout") {
+        src.multiline_timeout = convertYamlValue(flagLike("multiline_timeout"), js, here) as number;
+      } else {
+        (src as unknown as Record<string, string>)[key] = convertYamlValue(flagLike(key), js, here) as string;
+      }
+    }
+    if (src.paths.length === 0) throw new UsageError(`${entryAt}: this "sources" entry names no files; add path: GLOB.`);
+    return src;
+  });
 }
 
 /** Reads and parses a config file. */
@@ -92,6 +145,8 @@ function convertYamlValue(flag: FlagDef, v: unknown, where: string): unknown {
     case "string":
       if (typeof v !== "string") throw wrongType("a string");
       return v;
+    case "sources":
+      throw wrongType("a list of entries");
   }
 }
 

@@ -3,23 +3,23 @@
 // and ignored (group "compat") rather than rejected. The Options type lives in src/daemon/options.ts (nothing
 // below the CLI imports it); a compile-time check below keeps the two in step.
 
-import type { Options } from "../daemon/options.js";
+import type { Options, SourceOptions } from "../daemon/options.js";
 
-export type { Options } from "../daemon/options.js";
+export type { Options, SourceOptions } from "../daemon/options.js";
 
 /** How a flag's value is written and stored. Durations are stored in milliseconds. */
-export type FlagType = "string" | "bool" | "int" | "duration" | "list";
+export type FlagType = "string" | "bool" | "int" | "duration" | "list" | "sources";
 
 /** One flag: its name (as on the command line and as a YAML key), type, default and help text. */
 export interface FlagDef {
   readonly name: string;
   readonly type: FlagType;
-  readonly default: string | boolean | number | readonly string[];
+  readonly default: string | boolean | number | readonly string[] | readonly SourceOptions[];
   readonly description: string;
   /** Allowed values for a string flag, checked after parsing. */
   readonly choices?: readonly string[];
   /** "compat": accepted for mtail compatibility, no effect. */
-  readonly group?: "main" | "daemon" | "push" | "compat";
+  readonly group?: "main" | "daemon" | "framing" | "push" | "compat";
 }
 
 const MS = 1;
@@ -38,8 +38,8 @@ export const FLAGS = [
     description: "Log files to read, separated by commas; may be given several times. Globs such as /var/log/*.log are expanded." },
   { name: "one_shot", type: "bool", default: false, group: "main",
     description: "Compile the programs, read the logs from start to end, print the metrics and exit." },
-  { name: "one_shot_format", type: "string", default: "json", group: "main", choices: ["json", "prometheus"],
-    description: "Output format of --one_shot: json or prometheus." },
+  { name: "one_shot_format", type: "string", default: "json", group: "main", choices: ["json", "prometheus", "openmetrics"],
+    description: "Output format of --one_shot: json, prometheus (text 0.0.4) or openmetrics (1.0.0, with exemplars and _created)." },
   { name: "compile_only", type: "bool", default: false, group: "main",
     description: "Compile the programs, report any errors and exit (non-zero if a program fails)." },
   { name: "dump_js", type: "bool", default: false, group: "main",
@@ -61,6 +61,8 @@ export const FLAGS = [
     description: "HTTP port for /metrics, /json, the status page and health checks." },
   { name: "unix_socket", type: "string", default: "", group: "daemon",
     description: "Serve HTTP on this UNIX socket path instead of a TCP port." },
+  { name: "web_config_file", type: "string", default: "", group: "daemon",
+    description: "Prometheus web configuration file (as node_exporter's --web.config.file): TLS, basic auth users with bcrypt hashes, HTTP headers, rate limit. Re-read when it changes." },
   { name: "log_level", type: "string", default: "info", group: "daemon",
     choices: ["trace", "debug", "info", "warn", "error", "fatal", "silent"],
     description: "Level of logtally's own JSON logs on stderr." },
@@ -80,6 +82,21 @@ export const FLAGS = [
     description: "How often the state is saved to --state_dir (and once at shutdown); after a crash the lines since the last save are read again. 0: only at shutdown." },
   { name: "ignore_filename_regex_pattern", type: "string", default: "", group: "daemon",
     description: "Log files whose name matches this regular expression are not read." },
+  // Framing: how the lines of the --logs sources become records (src/framing/).
+  { name: "log_format", type: "string", default: "plain", group: "framing", choices: ["plain", "cri", "docker", "auto"],
+    description: "How each line of the --logs sources is wrapped: plain, cri (containerd/CRI-O: TIME STREAM P|F MESSAGE), docker (json-file) or auto (either, recognised line by line; other lines unchanged). Programs see the application's line, with split pieces joined." },
+  { name: "multiline", type: "string", default: "", group: "framing",
+    description: "Join multi-line records with a preset: python (tracebacks and their chains), java (stack traces, Caused by:), go (panics, goroutine dumps)." },
+  { name: "multiline_start", type: "string", default: "", group: "framing",
+    description: "RE2 regular expression: a line matching it begins a new record; other lines continue the current one." },
+  { name: "multiline_continue", type: "string", default: "", group: "framing",
+    description: "RE2 regular expression: a line matching it continues the current record; other lines begin a new one." },
+  { name: "multiline_timeout", type: "duration", default: 1 * S, group: "framing",
+    description: "A record (or a container line's pieces) is complete once its source has been quiet this long." },
+  { name: "multiline_max_lines", type: "int", default: 5000, group: "framing",
+    description: "A record reaching this many lines (or --max_line_length bytes, 1 MiB when 0) is cut there and counted; the next line begins a new record." },
+  { name: "sources", type: "sources", default: [], group: "framing",
+    description: "Config file only: a list of {path: GLOB (or a list), log_format, multiline, multiline_start, multiline_continue, multiline_timeout}, giving the files each glob matches their own framing. They are followed as --logs are." },
   // Push exporters.
   { name: "metric_push_interval", type: "duration", default: 1 * M, group: "push",
     description: "Interval between pushes to statsd, graphite and remote write." },
@@ -136,10 +153,36 @@ export const FLAGS = [
   { name: "max_recursion_depth", type: "int", default: 100, group: "compat", description: "mtail compatibility; no effect." },
 ] as const satisfies readonly FlagDef[];
 
+/**
+ * Flags of the subcommands `logtally test` and `logtally explain` (besides the main flags each shares, listed in
+ * `shares`). They are not Options: the daemon does not take them.
+ */
+export const SUBCOMMAND_FLAGS = {
+  test: {
+    usage: "logtally test [--update] [--unmatched] [PATH...]   (PATH: a folder of programs, NAME.mtail, NAME.test or NAME.test/CASE.log; default --progs, else programs/)",
+    shares: ["progs", "override_timezone", "syslog_use_current_year", "max_regexp_length", "max_line_length"],
+    own: [
+      { name: "update", type: "bool", default: false,
+        description: "Write each case's CASE.prom from the program's output where it is missing or differs, and say which changed." },
+      { name: "unmatched", type: "bool", default: false,
+        description: "List, per case, the log lines that no pattern of the program matched." },
+    ],
+  },
+  explain: {
+    usage: "logtally explain --progs DIR [--logs FILE] [--json] [LINE...]   (lines after -- may start with -)",
+    shares: ["progs", "logs", "override_timezone", "syslog_use_current_year", "max_regexp_length", "max_line_length"],
+    own: [
+      { name: "json", type: "bool", default: false,
+        description: "Print the explanation as one JSON document ({\"lines\": [...]}) for tools." },
+    ],
+  },
+} as const satisfies Record<string, { usage: string; shares: readonly FlagName[]; own: readonly FlagDef[] }>;
+
 type Flag = (typeof FLAGS)[number];
 type ValueOf<T extends FlagType> = T extends "bool" ? boolean
   : T extends "int" | "duration" ? number
   : T extends "list" ? string[]
+  : T extends "sources" ? SourceOptions[]
   : string;
 
 /** The options as the table describes them; must be exactly src/daemon/options.ts's Options (checked below). */

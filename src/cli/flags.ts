@@ -2,6 +2,7 @@
 // `--one_shot` or `--emit_prog_label=false`, durations like `250ms`, repeatable comma-separated --logs.
 // Also renders --help from the same table.
 
+import { FramingConfigError, planFraming } from "../daemon/framing-config.js";
 import { FLAGS, type FlagDef, type Options, closestFlag, findFlag, formatDuration, parseDuration } from "./flag-table.js";
 
 /** A mistake in the command line or config file: printed to the user with the usage hint, exit code 2. */
@@ -12,6 +13,8 @@ export class UsageError extends Error {
 /** Converts one textual value to the flag's type; `where` names its origin for the error message. */
 export function convertValue(flag: FlagDef, text: string, where: string): string | boolean | number | string[] {
   switch (flag.type) {
+    case "sources":
+      throw new UsageError(`${where}: ${flag.name} can only be set in the --config file, as a list of entries.`);
     case "bool": {
       const b = parseBool(text);
       if (b === undefined) throw new UsageError(`${where}: invalid boolean value "${text}" for ${flag.name}; use true or false.`);
@@ -115,6 +118,12 @@ export function validateOptions(o: Options): void {
   if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) {
     throw new UsageError(`Invalid port ${o.port}; expected a number from 0 to 65535.`);
   }
+  try {
+    planFraming(o, Infinity); // compiles the regexes and looks the presets up, to report mistakes now
+  } catch (err) {
+    if (err instanceof FramingConfigError) throw new UsageError(err.message);
+    throw err;
+  }
 }
 
 /** The --help text: every flag with its type, default and description, from the flag table. */
@@ -125,6 +134,8 @@ export function renderHelp(version: string): string {
     "Usage:",
     "  logtally --progs DIR --logs FILE[,FILE...] [flags]                 serve /metrics on --port",
     "  logtally --progs DIR --logs FILE --one_shot --one_shot_format=prometheus   print metrics and exit",
+    "  logtally test [--update] [--unmatched] [PATH...]                   run the cases in NAME.test/ beside each program",
+    "  logtally explain --progs DIR [--logs FILE] [--json] [LINE...]      show what each program does with each line",
     "",
     "Flags may be written -name value, --name value or --name=value; booleans as --name or --name=false.",
     "Every flag can also be set in the --config YAML file under its own name.",
@@ -132,6 +143,7 @@ export function renderHelp(version: string): string {
   const groups: Array<[string, string]> = [
     ["main", "Programs and one-shot"],
     ["daemon", "Daemon"],
+    ["framing", "Records: container logs and multi-line records (for the --logs sources)"],
     ["push", "Push exporters"],
     ["compat", "Accepted for mtail compatibility (no effect)"],
   ];
@@ -139,7 +151,7 @@ export function renderHelp(version: string): string {
     out.push("", `${title}:`);
     for (const f of FLAGS as readonly FlagDef[]) {
       if ((f.group ?? "main") !== group) continue;
-      const type = f.type === "bool" ? "" : ` ${f.type === "list" ? "list" : f.type}`;
+      const type = f.type === "bool" ? "" : ` ${f.type}`;
       out.push(`  --${f.name}${type}`);
       out.push(`        ${f.description}${describeDefault(f)}`);
     }
@@ -159,5 +171,7 @@ function describeDefault(f: FlagDef): string {
       return (f.default as readonly string[]).length > 0 ? ` (default ${(f.default as string[]).join(",")})` : " (default none)";
     case "string":
       return f.default === "" ? " (default none)" : ` (default "${String(f.default)}")`;
+    case "sources":
+      return "";
   }
 }

@@ -8,6 +8,7 @@ import { UsageError, renderHelp } from "./flags.js";
 import { resolveOptions } from "./options.js";
 import { ONE_SHOT_SEMI_SPACE_LIMIT_BYTES, type YoungGenerationLimit } from "./young-generation.js";
 import { runCompileOnly, runOneShot } from "../daemon/one-shot.js";
+import { runSubcommand } from "./devtools-commands.js";
 
 /** The streams and environment main works with (process.* in bin/logtally.js, buffers in tests). */
 export interface CliIo {
@@ -27,6 +28,11 @@ export const EXIT_USAGE = 2;
 
 /** Runs logtally with `argv` (without node and script) and resolves to the process exit code. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  if (argv[0] === "test" || argv[0] === "explain") {
+    // Like one-shot runs, these read files start to end: they get the larger young generation.
+    io.youngGeneration?.setLimit(ONE_SHOT_SEMI_SPACE_LIMIT_BYTES);
+    return runSubcommand(argv[0], argv.slice(1), io);
+  }
   let options: Options;
   try {
     options = await resolveOptions(argv);

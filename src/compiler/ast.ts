@@ -28,6 +28,12 @@ export interface VarDecl {
   keys: string[];
   buckets: number[] | null;
   limit: number;
+  /** `exemplar a, b`: capture (or field) names that label the exemplar of each update; [] for none. */
+  exemplars: string[];
+  /** Where the `exemplar` attribute is (null without one). */
+  exemplarPos: Pos | null;
+  /** `native`: a histogram with native (sparse exponential) buckets. */
+  native: boolean;
   pos: Pos;
   /** Set by the checker: the metric's symbol. */
   symbol?: MetricSymbol;
@@ -132,7 +138,15 @@ interface Typed {
   type?: Type;
 }
 
-export interface BinaryExpr extends Typed {
+/**
+ * Set by check-symbols on an update (`=`, `+=`, `++`, `--`) of a metric declared with `exemplar`: per exemplar
+ * name, in declaration order, the capture or json/logfmt field that may bind it at this update.
+ */
+export interface ExemplarSources {
+  exemplars?: (CaprefSymbol | FieldSymbol)[];
+}
+
+export interface BinaryExpr extends Typed, ExemplarSources {
   kind: "BinaryExpr";
   op: BinaryOp;
   lhs: Expr;
@@ -140,7 +154,7 @@ export interface BinaryExpr extends Typed {
   pos: Pos;
 }
 
-export interface UnaryExpr extends Typed {
+export interface UnaryExpr extends Typed, ExemplarSources {
   kind: "UnaryExpr";
   /** `~` bitwise not, `!` logical not, `neg` unary minus, `++`/`--` postfix. */
   op: "~" | "!" | "neg" | "++" | "--";
@@ -170,6 +184,31 @@ export interface CaprefTerm extends Typed {
   pos: Pos;
   /** Set by check-symbols. */
   symbol?: CaprefSymbol;
+}
+
+/**
+ * A field of a parsed record: `$name` inside a json/logfmt block, `$a.b.c`, `$"user-agent"`. The parser makes one
+ * for every path or quoted key; check-symbols turns a `$name` that resolves to a record into one.
+ */
+export interface FieldTerm extends Typed {
+  kind: "FieldTerm";
+  /** Keys from the record down (one key for logfmt, whose keys may contain dots). */
+  path: string[];
+  pos: Pos;
+  /** Set by check-symbols. */
+  symbol?: FieldSymbol;
+}
+
+export type RecordFormat = "json" | "logfmt";
+
+/** `json`, `logfmt` (the whole line; arg null) or `json(expr)`, `logfmt(expr)`: true when the text parses. */
+export interface RecordExpr extends Typed {
+  kind: "RecordExpr";
+  format: RecordFormat;
+  arg: Expr | null;
+  pos: Pos;
+  /** Set by check-symbols: the record this expression opens. */
+  symbol?: RecordSymbol;
 }
 
 export interface StringLit extends Typed {
@@ -236,6 +275,8 @@ export type Expr =
   | IndexedExpr
   | IdTerm
   | CaprefTerm
+  | FieldTerm
+  | RecordExpr
   | StringLit
   | IntLit
   | FloatLit
@@ -277,4 +318,25 @@ export interface DecoSymbol {
   name: string;
   decl: DecoDecl;
   used: boolean;
+}
+
+/** A record a json/logfmt condition parses; its fields are visible in the condition's blocks. */
+export interface RecordSymbol {
+  kind: "record";
+  format: RecordFormat;
+  /** Index of the record in the program (one local per record site in the generated code). */
+  index: number;
+  expr: RecordExpr;
+}
+
+/** A field of a record, by path. */
+export interface FieldSymbol {
+  kind: "field";
+  record: RecordSymbol;
+  path: string[];
+  /**
+   * Index of the path in the program's field table (CompiledProgram.fields): the runtime maps it to the slot
+   * its scanner fills.
+   */
+  index: number;
 }

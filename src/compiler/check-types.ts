@@ -2,9 +2,9 @@
 // metric's type wins. Annotates every expression with a type and wraps operands in ConvExpr where mtail
 // converts implicitly (Int to Float in mixed arithmetic, numbers to String next to a string, ...).
 
-import type { BinaryExpr, BuiltinExpr, ConvExpr, Expr, IndexedExpr, MetricSymbol, Stmt, StmtList } from "./ast.js";
+import type { BinaryExpr, BuiltinExpr, ConvExpr, Expr, FieldTerm, IndexedExpr, MetricSymbol, RecordExpr, Stmt, StmtList } from "./ast.js";
 import type { DiagnosticList } from "./diagnostics.js";
-import { type AnyType, Type, concrete, leastUpperBound, prune, typeName, unify } from "./types.js";
+import { type AnyType, Type, TypeVar, concrete, leastUpperBound, prune, typeName, unify } from "./types.js";
 import { childBlocks } from "./walk.js";
 
 const ARITHMETIC = new Set(["+", "-", "*", "/", "%", "**"]);
@@ -24,6 +24,7 @@ const BUILTINS: Record<string, { args: (Type | null)[]; result: Type }> = {
   strtol: { args: [Type.String, Type.Int], result: Type.Int },
   tolower: { args: [Type.String], result: Type.String },
   getfilename: { args: [], result: Type.String },
+  getstream: { args: [], result: Type.String },
   subst: { args: [Type.Pattern, Type.String, Type.String], result: Type.String },
   defined: { args: [null], result: Type.Bool },
 };
@@ -40,6 +41,15 @@ export interface CheckTypesOptions {
 
 /** Checks and annotates types in `root` in place. */
 export function checkTypes(root: StmtList, diags: DiagnosticList, options: CheckTypesOptions = {}): void {
+  // A field's type is what its use asks for (a variable until then): a number next to a number, a string next to
+  // a string or as a label. Fields still free at the end read as Float where they feed arithmetic or a metric,
+  // as String elsewhere (see settleFieldTypes).
+  const fields: FieldTerm[] = [];
+  const numericVars = new Set<TypeVar>();
+  const noteNumeric = (t: AnyType): void => {
+    const r = prune(t);
+    if (r instanceof TypeVar) numericVars.add(r);
+  };
   const metricOf = (e: Expr): MetricSymbol | null => {
     if (e.kind === "IdTerm" && e.symbol?.kind === "metric") return e.symbol;
     if (e.kind === "IndexedExpr" && e.id.symbol?.kind === "metric") return e.id.symbol;
@@ -70,6 +80,7 @@ export function checkTypes(root: StmtList, diags: DiagnosticList, options: Check
       }
       unify(lT, t);
       unify(rT, t);
+      if (ARITHMETIC.has(op) && op !== "+") noteNumeric(t);
       if (ARITHMETIC.has(op)) {
         const c = concrete(t);
         if (c === Type.String && op !== "+") {
@@ -129,11 +140,19 @@ export function checkTypes(root: StmtList, diags: DiagnosticList, options: Check
       diags.add(e.pos, `invalid type for add-assignment: ${typeName(lT)}.`);
       return;
     }
+    // A metric whose only source is a field holds numbers (unless text).
+    if (metricOf(e.lhs)?.decl.metricKind !== "text") noteNumeric(lT);
     e.type = lT;
   };
 
   const builtin = (e: BuiltinExpr): void => {
     e.args = e.args.map(expr);
+    // int($f), float($f), string($f) read the field as that type.
+    const conversionOf: Record<string, Type> = { int: Type.Int, float: Type.Float, string: Type.String };
+    const arg0 = e.args[0];
+    if (arg0?.kind === "FieldTerm" && arg0.type !== undefined && conversionOf[e.name] !== undefined) {
+      unify(arg0.type, conversionOf[e.name] as Type);
+    }
     const sig = BUILTINS[e.name];
     if (sig === undefined) {
       diags.add(e.pos, `Unknown builtin function \`${e.name}'.`);
@@ -208,6 +227,8 @@ export function checkTypes(root: StmtList, diags: DiagnosticList, options: Check
       return;
     }
     for (const k of e.index) {
+      // A field used as a label reads as a string (a JSON number as its shortest decimal text).
+      if (k.kind === "FieldTerm" && k.type !== undefined && concrete(k.type) === null) unify(k.type, Type.String);
       const t = concrete(k.type);
       if (t === Type.Bool || t === Type.Pattern || t === Type.None) {
         diags.add(k.pos, `A label value must be a string or a number, not ${t}.`);
@@ -233,6 +254,15 @@ export function checkTypes(root: StmtList, diags: DiagnosticList, options: Check
         return e;
       case "CaprefTerm":
         if (e.symbol !== undefined) e.type = e.symbol.type;
+        return e;
+      case "FieldTerm":
+        if (e.symbol !== undefined && e.type === undefined) {
+          e.type = new TypeVar();
+          fields.push(e);
+        }
+        return e;
+      case "RecordExpr":
+        record(e);
         return e;
       case "IdTerm": {
         const m = e.symbol;
@@ -302,9 +332,41 @@ export function checkTypes(root: StmtList, diags: DiagnosticList, options: Check
     }
   };
 
+  /** `json(expr)` and `logfmt(expr)` parse a string. */
+  const record = (e: RecordExpr): void => {
+    if (e.arg !== null) {
+      e.arg = expr(e.arg);
+      const t = e.arg.type;
+      if (t === undefined) return;
+      if (!(prune(t) instanceof TypeVar) && concrete(t) !== Type.String) {
+        diags.add(e.arg.pos, `${e.format}() parses a string, not a value of type ${typeName(t)}.\n\tTry string(...) to format a number, or read the text with a capture group like (?P<record>.*).`);
+        return;
+      }
+      unify(t, Type.String);
+    }
+    e.type = Type.Bool;
+  };
+
+  /** Fields whose use fixed no type: Float where they feed arithmetic or a metric, String elsewhere. */
+  const settleFieldTypes = (): void => {
+    const numeric = new Set<TypeVar>();
+    for (const v of numericVars) {
+      const r = prune(v);
+      if (r instanceof TypeVar) numeric.add(r);
+    }
+    for (const f of fields) {
+      const r = prune(f.type as AnyType);
+      if (r instanceof TypeVar) unify(r, numeric.has(r) ? Type.Float : Type.String);
+    }
+  };
+
   const cond = (e: Expr): Expr => {
     const out = expr(e);
     const t = out.type === undefined ? null : prune(out.type);
+    if (out.kind === "FieldTerm" && t !== null) {
+      diags.add(out.pos, "Can't use a field as a condition by itself.\n\tTry `defined($name)' to test that it is present, or compare it, like `$name == \"value\"'.");
+      return out;
+    }
     if (out.kind === "IdTerm" || out.kind === "IndexedExpr" || out.kind === "CaprefTerm" || out.kind === "StringLit") {
       if (t !== null) {
         diags.add(out.pos, `Can't interpret ${typeName(t)} as a boolean expression here.\n\tTry using comparison operators to make the condition explicit.`);
@@ -340,7 +402,10 @@ export function checkTypes(root: StmtList, diags: DiagnosticList, options: Check
       case "VarDecl": {
         const b = s.buckets;
         if (s.metricKind === "histogram") {
-          if (b === null || b.length < 2) {
+          // A `native` histogram needs no classic buckets; when it has some, they follow the same rules.
+          if (s.native && b === null) {
+            // Native buckets only.
+          } else if (b === null || b.length < 2) {
             diags.add(s.pos, `Histogram \`${s.name}' needs at least two bucket boundaries.\n\tTry adding \`buckets 1, 2, 4, 8' to its declaration.`);
           } else {
             for (let i = 1; i < b.length; i++) {
@@ -365,4 +430,5 @@ export function checkTypes(root: StmtList, diags: DiagnosticList, options: Check
   };
 
   block(root);
+  settleFieldTypes();
 }

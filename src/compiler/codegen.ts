@@ -3,7 +3,9 @@
 // operations convert (or fail with a runtime error) exactly where mtail's typed opcodes would. User strings are
 // always emitted through JSON.stringify; regexes, metric handles and helpers arrive as `new Function` arguments.
 
-import type { BuiltinExpr, CondStmt, Expr, MetricSymbol, PatternExpr, Stmt, StmtList } from "./ast.js";
+import type {
+  BuiltinExpr, CaprefSymbol, CondStmt, Expr, FieldSymbol, FieldTerm, MetricSymbol, PatternExpr, Pos, RecordExpr, Stmt, StmtList,
+} from "./ast.js";
 import type { SymbolTable } from "./check-symbols.js";
 import { Type, concrete } from "./types.js";
 import { childBlocks } from "./walk.js";
@@ -11,7 +13,7 @@ import { childBlocks } from "./walk.js";
 /** How a value is held at run time, as in mtail's VM stack: it decides which conversions fail. */
 type Repr = "i64" | "int" | "f64" | "str" | "bool" | "none";
 
-/** The generated program: source of a factory taking (H, M, R, RB, RG, K, onError, LIT, SCAN) and returning the line function. */
+/** The generated program: source of a factory taking (H, M, R, RB, RG, K, onError, LIT, SCAN, T) and returning the line function. */
 export interface GeneratedCode {
   /** Body of the factory function: `return { line: function(line, filename) {...}, begin: function() {...} }`. */
   source: string;
@@ -21,23 +23,62 @@ export interface GeneratedCode {
   hasBegin: boolean;
   /** Whether the line function reads its `astral` argument. */
   readsAstralFlag: boolean;
+  /** How many json/logfmt conditions the program has (records it may hold at once). */
+  recordSites: { json: number; logfmt: number };
+  /**
+   * With `trace`: where each traced condition is, by hook index (`T.cond(i, test)`), and whether it is a bare
+   * pattern, another expression, or `otherwise` (listed at the statement's position). Empty without `trace`.
+   */
+  conditions: Array<{ pos: Pos; kind: "pattern" | "expr" | "otherwise" }>;
+}
+
+/** Indices in the per-program counters array FC (see RecordLink in compile.ts). */
+export const enum FieldCounter {
+  JsonParseFailures = 0,
+  LogfmtParseFailures = 1,
+  SkippedUpdates = 2,
+}
+
+/** Whether an expression reads a field's value (so it may be unknown: see the field rule in docs/language.md). */
+function readsField(e: Expr): boolean {
+  switch (e.kind) {
+    case "FieldTerm":
+      return true;
+    case "BinaryExpr":
+      return readsField(e.lhs) || readsField(e.rhs);
+    case "UnaryExpr":
+    case "ConvExpr":
+      return readsField(e.expr);
+    case "IndexedExpr":
+      return e.index.some(readsField);
+    case "BuiltinExpr":
+      return e.name !== "defined" && e.args.some(readsField);
+    case "RecordExpr":
+      return e.arg !== null && readsField(e.arg);
+    default:
+      return false;
+  }
 }
 
 const q = (s: string): string => JSON.stringify(s);
+const COMPARISONS: ReadonlySet<string> = new Set(["<", ">", "<=", ">=", "==", "!="]);
 
-/** Generates code for a checked program. */
 /**
  * Generates code for a checked program. `literals[i]` is a literal every match of pattern i contains (or null);
  * with `scanLiterals` the line function finds them all in one pass of SCAN (a LiteralScanner) instead of one
- * `includes` per pattern.
+ * `includes` per pattern. With `trace` (logtally explain), the test of every condition statement is passed
+ * through `T.cond(i, test)`, which records it and returns it unchanged; without it (the daemon) the code has no
+ * hook at all, so the hot path pays nothing for explain.
  */
 export function generate(
   root: StmtList,
   table: SymbolTable,
   literals: readonly (string | null)[] = [],
   scanLiterals = false,
+  trace = false,
 ): GeneratedCode {
   const keyArrays: number[] = [];
+  const conditions: GeneratedCode["conditions"] = [];
 
   // Patterns known to have matched at the current point (inside a block guarded by them, or on the right of
   // `&&`): their captures need no null check.
@@ -64,6 +105,52 @@ export function generate(
   const hasOtherwise = (list: StmtList): boolean =>
     list.body.some((st) => (st.kind === "CondStmt" && st.otherwise) || childBlocks(st).some(hasOtherwise));
   const usesOtherwiseAnywhere = hasOtherwise(root);
+
+  // ---- fields (see docs/language.md, "Missing fields") ----
+  // Each field a statement or a condition atom (comparison, match, json(expr)) reads is fetched into a temporary
+  // first; the atom is unknown (undefined, false in an `if`) and the statement skipped when one is missing. A
+  // read costs a slot lookup in the record the runtime's scanner filled (runtime/fields/).
+  const fieldGuards: string[][] = [];
+  let fieldTemps = 0;
+  /** Generates `f` collecting the guards of the fields it reads. */
+  const guarded = (f: () => string): [string[], string] => {
+    fieldGuards.push([]);
+    try {
+      const code = f();
+      return [fieldGuards[fieldGuards.length - 1] as string[], code];
+    } finally {
+      fieldGuards.pop();
+    }
+  };
+  /** A condition atom: unknown when a field it reads is missing. */
+  const atom = (f: () => string): string => {
+    const [gs, code] = guarded(f);
+    return gs.length === 0 ? code : `(${gs.join(" && ")} ? ${code} : undefined)`;
+  };
+  const inAtom = new Set<Expr>();
+  const recordVar = (r: { index: number }): string => `rec${r.index}`;
+  const fieldValue = (e: FieldTerm): [string, Repr] => {
+    const sym = e.symbol;
+    if (sym === undefined) throw new Error("internal: unresolved field");
+    const t = concrete(e.type);
+    const read = t === Type.String || t === null ? "str" : "num";
+    const temp = `fv${fieldTemps++}`;
+    const guards = fieldGuards[fieldGuards.length - 1];
+    if (guards === undefined) throw new Error("internal: field read outside a statement");
+    guards.push(`(${temp} = ${recordVar(sym.record)}.${read}(S${sym.index})) !== undefined`);
+    return [temp, t === Type.Int ? "i64" : t === Type.Float ? "f64" : "str"];
+  };
+  const recordTest = (e: RecordExpr): string => {
+    const sym = e.symbol;
+    if (sym === undefined) throw new Error("internal: unresolved record");
+    const text = e.arg === null ? "line" : (() => {
+      const [code, r] = value(e.arg);
+      return toStr(code, r);
+    })();
+    const counter = sym.format === "json" ? FieldCounter.JsonParseFailures : FieldCounter.LogfmtParseFailures;
+    const v = recordVar(sym);
+    return `((${v} = REC.${sym.format}(${text})) !== null || (${v} = EMPTY, FC[${counter}]++, false))`;
+  };
 
   // ---- conversions between representations (mtail's PopInt / PopFloat / PopString) ----
 
@@ -201,6 +288,7 @@ export function generate(
   /** Truth of a value where mtail jumps on it (Jnm): a bool, or an int that is not zero; anything else is true. */
   const truthy = (e: Expr, forOr: boolean): string => {
     if (e.kind === "PatternExpr") return matchLine(e);
+    if (e.kind === "RecordExpr") return atom(() => recordTest(e));
     const [code, r] = value(e);
     if (r === "bool") return code;
     if (r === "i64") return `(${code} !== 0)`;
@@ -208,12 +296,17 @@ export function generate(
   };
 
   const builtin = (e: BuiltinExpr): [string, Repr] => {
+    // defined() tests a capture or field without reading its value (a missing field is its answer, not an error).
+    const d0 = e.args[0];
+    if (e.name === "defined" && d0?.kind === "FieldTerm" && d0.symbol !== undefined) return [`${recordVar(d0.symbol.record)}.has(S${d0.symbol.index})`, "bool"];
     const args = e.args.map((a) => value(a));
     const a0 = args[0] as [string, Repr];
     const a1 = args[1] as [string, Repr];
     const from = concrete(e.args[0]?.type);
     switch (e.name) {
       case "int":
+        // A field read as a number may have a fraction: int() drops it, as Go's int64(float) does.
+        if (e.args[0]?.kind === "FieldTerm") return [`Math.trunc(${a0[0]})`, "i64"];
         if (from === Type.Int) return a0;
         return convert(a0[0], a0[1], from, Type.Int);
       case "float":
@@ -223,13 +316,16 @@ export function generate(
       case "bool":
         return a0;
       case "timestamp":
-        return [`Math.floor((ts === ts ? ts : Date.now()) / 1000)`, "i64"];
+        // H.now(): the record's own time (a container runtime's timestamp) when it has one, else the clock.
+        return [`Math.floor(${TIME} / 1000)`, "i64"];
       case "len":
         return [`H.len(${toStr(a0[0], a0[1])})`, "int"];
       case "tolower":
         return [`${toStr(a0[0], a0[1])}.toLowerCase()`, "str"];
       case "getfilename":
         return ["filename", "str"];
+      case "getstream":
+        return ["H.stream()", "str"];
       case "settime":
         return [`(ts = H.settime(${a0[0]}, ${q(a0[1])}))`, "none"];
       case "strptime":
@@ -266,6 +362,24 @@ export function generate(
       : `(${v} !== null ? (${v}[${g}] ?? "") : H.noMatch(${q("$" + e.name)}))`;
   };
 
+  /**
+   * The exemplar label values of an update, in a preallocated array (K): each capture's text, "" where its
+   * pattern did not match or its group did not take part. Never a runtime error: an unbound name is left out.
+   */
+  const exemplarArg = (refs: readonly (CaprefSymbol | FieldSymbol)[]): string => {
+    const k = keyArrays.length;
+    keyArrays.push(refs.length);
+    const parts = refs.map((c, i) => {
+      // A field: its text, "" when missing (an exemplar label never skips the update).
+      if (c.kind === "field") return `k${k}[${i}] = (${recordVar(c.record)}.str(S${c.index}) ?? "")`;
+      const v = matchVar(c.pattern);
+      const g = jsGroup(c.pattern, c.group);
+      const text = known.has(c.pattern.index as number) ? `(${v}[${g}] ?? "")` : `(${v} !== null ? (${v}[${g}] ?? "") : "")`;
+      return `k${k}[${i}] = ${text}`;
+    });
+    return `(${parts.join(", ")}, k${k})`;
+  };
+
   /** Code and representation of an expression's value. */
   const value = (e: Expr): [string, Repr] => {
     switch (e.kind) {
@@ -277,6 +391,10 @@ export function generate(
         return [q(e.text), "str"];
       case "PatternExpr":
         return [matchLine(e), "bool"];
+      case "FieldTerm":
+        return fieldValue(e);
+      case "RecordExpr":
+        return [truthy(e, false), "bool"];
       case "CaprefTerm": {
         const text = caprefText(e);
         const t = concrete(e.type);
@@ -301,13 +419,17 @@ export function generate(
           case "++":
           case "--": {
             const d = datum(e.expr);
-            return [`${d.m}.incGet(${d.id}, ${e.op === "++" ? 1 : -1}, ${TIME})`, "i64"];
+            const by = e.op === "++" ? 1 : -1;
+            if (e.exemplars !== undefined) return [`${d.m}.incGetEx(${d.id}, ${by}, ${TIME}, ${exemplarArg(e.exemplars)})`, "i64"];
+            return [`${d.m}.incGet(${d.id}, ${by}, ${TIME})`, "i64"];
           }
           case "~": {
             const [code, r] = value(e.expr);
             return [`(-(${toInt(code, r)}) - 1)`, "i64"];
           }
           case "!":
+            // Not unknown is unknown: a condition that reads a missing field stays false under `!`.
+            if (readsField(e.expr)) return [`NOT3(${truthy(e.expr, false)})`, "bool"];
             return [`!${truthy(e.expr, false)}`, "bool"];
           case "neg": {
             const [code, r] = value(e.expr);
@@ -329,6 +451,14 @@ export function generate(
       return [`(${l} && ${withKnown(guaranteed(e.lhs), () => truthy(e.rhs, false))})`, "bool"];
     }
     if (op === "||") return [`(${truthy(e.lhs, true)} || ${truthy(e.rhs, true)})`, "bool"];
+    if ((op === "=~" || op === "!~" || COMPARISONS.has(op)) && !inAtom.has(e) && readsField(e)) {
+      inAtom.add(e);
+      try {
+        return [atom(() => binary(e)[0]), "bool"];
+      } finally {
+        inAtom.delete(e);
+      }
+    }
     if (op === "=~" || op === "!~") {
       const p = e.rhs as PatternExpr;
       const [code, r] = value(e.lhs);
@@ -392,13 +522,16 @@ export function generate(
     const t = metricType(m) ?? Type.Int;
     const d = datum(e.lhs);
     const [code, r] = value(e.rhs);
+    // With `exemplar`, the labels are read after the value, as the update happens.
+    const ex = e.exemplars !== undefined && t !== Type.String ? `, ${exemplarArg(e.exemplars)}` : "";
+    const x = ex === "" ? "" : "Ex";
     if (e.op === "=") {
       const v = t === Type.Float ? toFloat(code, r) : t === Type.String ? toStr(code, r) : toInt(code, r);
-      return t === Type.String ? `${d.m}.setStr(${d.id}, ${v}, ${TIME})` : `${d.m}.set(${d.id}, ${v}, ${TIME})`;
+      return t === Type.String ? `${d.m}.setStr(${d.id}, ${v}, ${TIME})` : `${d.m}.set${x}(${d.id}, ${v}, ${TIME}${ex})`;
     }
     if (t === Type.String) return `H.catAssign(${d.m}, ${d.id}, ${toStr(code, r)}, ${TIME})`;
     const v = t === Type.Float ? toFloat(code, r) : toInt(code, r);
-    return `${d.m}.add(${d.id}, ${v}, ${TIME})`;
+    return `${d.m}.add${x}(${d.id}, ${v}, ${TIME}${ex})`;
   };
 
   // ---- statements ----
@@ -410,7 +543,12 @@ export function generate(
   };
 
   const cond = (s: CondStmt): void => {
-    const test = s.cond === null ? "!matched" : truthy(s.cond, false);
+    let test = s.cond === null ? "!matched" : atom(() => truthy(s.cond as Expr, false));
+    if (trace) {
+      const kind = s.cond === null ? "otherwise" : s.cond.kind === "PatternExpr" ? "pattern" : "expr";
+      conditions.push({ pos: s.cond?.pos ?? s.pos, kind });
+      test = `T.cond(${conditions.length - 1}, ${test})`;
+    }
     emit(`if (${test}) {`);
     depth++;
     // mtail's `matched` flag, read only by `otherwise`: cleared for the block, set after it.
@@ -427,29 +565,40 @@ export function generate(
     emit("}");
   };
 
+  const exprStmt = (e: Expr): string => {
+    if (e.kind === "UnaryExpr" && (e.op === "++" || e.op === "--")) {
+      const d = datum(e.expr);
+      const by = e.op === "++" ? 1 : -1;
+      if (e.exemplars !== undefined) return `${d.m}.addEx(${d.id}, ${by}, ${TIME}, ${exemplarArg(e.exemplars)});`;
+      return `${d.m}.add(${d.id}, ${by}, ${TIME});`;
+    }
+    return `${value(e)[0]};`;
+  };
+
+  /** A statement that reads fields runs only when all are present; otherwise it is skipped and counted. */
+  const emitGuarded = (f: () => string): void => {
+    const [gs, code] = guarded(f);
+    if (gs.length === 0) {
+      emit(code);
+      return;
+    }
+    emit(`if (${gs.join(" && ")}) ${code}`);
+    emit(`else FC[${FieldCounter.SkippedUpdates}]++;`);
+  };
+
   const stmt = (s: Stmt): void => {
     switch (s.kind) {
       case "CondStmt":
         cond(s);
         return;
-      case "ExprStmt": {
-        const e = s.expr;
-        if (e.kind === "UnaryExpr" && (e.op === "++" || e.op === "--")) {
-          const d = datum(e.expr);
-          emit(`${d.m}.add(${d.id}, ${e.op === "++" ? 1 : -1}, ${TIME});`);
-          return;
-        }
-        const [code] = value(e);
-        emit(`${code};`);
+      case "ExprStmt":
+        emitGuarded(() => exprStmt(s.expr));
         return;
-      }
       case "DelStmt": {
         const m = metricOf(s.target);
-        if (s.expiryMs !== null) {
-          emit(`H.expire(m${m.index}, ${keyList(s.target)}, ${s.expiryMs}, ${TIME});`);
-        } else {
-          emit(`H.del(m${m.index}, ${keyList(s.target)});`);
-        }
+        emitGuarded(() => s.expiryMs !== null
+          ? `H.expire(m${m.index}, ${keyList(s.target)}, ${s.expiryMs}, ${TIME});`
+          : `H.del(m${m.index}, ${keyList(s.target)});`);
         return;
       }
       case "StopStmt":
@@ -479,7 +628,9 @@ export function generate(
   const beginBody = lines.splice(0);
 
   const regexVars = table.patterns.map((p) => `r${p.index} = null`);
-  const locals = ["ts = NaN", "matched = false", ...regexVars];
+  const recordVars = table.records.map((r) => `${recordVar(r)} = EMPTY`);
+  const tempVars = Array.from({ length: fieldTemps }, (_, i) => `fv${i}`);
+  const locals = ["ts = NaN", "matched = false", ...regexVars, ...recordVars, ...tempVars];
   if (!usesOtherwiseAnywhere) locals.splice(locals.indexOf("matched = false"), 1);
   // Everything fixed at load time is bound once to a constant the line function closes over.
   const constants = [
@@ -490,6 +641,8 @@ export function generate(
       : table.patterns.filter((p) => (literals[p.index as number] ?? null) !== null).map((p) => `L${p.index} = LIT[${p.index}]`)),
     ...table.patterns.filter((p) => p.hasBmpTwin === true).map((p) => `rb${p.index} = RB[${p.index}]`),
     ...keyArrays.map((_, i) => `k${i} = K[${i}]`),
+    ...(table.records.length > 0 ? ["REC = RL.reader", "EMPTY = REC.empty", "FC = RL.counters"] : []),
+    ...table.fields.map((f, i) => `S${i} = REC.slot(${q(f.format)}, [${f.path.map(q).join(", ")}])`),
   ];
   const source = [
     `"use strict";`,
@@ -501,6 +654,7 @@ export function generate(
     `function X(re, rb, text) {`,
     `  return (SURROGATE.test(text) ? re : rb).exec(text);`,
     `}`,
+    ...(table.records.length > 0 ? [`/** Not, for a condition that may be unknown (undefined: it read a missing field). */`, `function NOT3(v) {`, `  return v === undefined ? undefined : !v;`, `}`] : []),
     `function line(line, filename, astral) {`,
     ...(readsAstralFlag ? [`  if (astral === undefined) astral = SURROGATE.test(line);`] : []),
     `  let ${locals.join(", ")};`,
@@ -523,5 +677,7 @@ export function generate(
     `}`,
     `return { line, begin };`,
   ].join("\n");
-  return { source, keyArrays, hasBegin: begins.length > 0, readsAstralFlag };
+  const recordSites = { json: 0, logfmt: 0 };
+  for (const r of table.records) recordSites[r.format]++;
+  return { source, keyArrays, hasBegin: begins.length > 0, readsAstralFlag, conditions, recordSites };
 }

@@ -9,9 +9,9 @@ import { basename } from "node:path";
 setFlagsFromString("--enable-experimental-regexp-engine-on-excessive-backtracks");
 
 import { Kind, ValueType, type MetricDeclaration } from "../metrics/types.js";
-import type { StmtList } from "./ast.js";
+import type { PatternExpr, Pos, RecordFormat, StmtList } from "./ast.js";
 import { expandDecorators } from "./check-decorators.js";
-import { checkSymbols } from "./check-symbols.js";
+import { checkSymbols, type FieldPath } from "./check-symbols.js";
 import { checkTypes } from "./check-types.js";
 import { generate } from "./codegen.js";
 import { foldConstants } from "./fold-constants.js";
@@ -63,10 +63,13 @@ export interface ProgramHelpers {
   del(m: MetricHandle, keys: string[]): void;
   expire(m: MetricHandle, keys: string[], ttlMs: number, tMs: number): void;
   /**
-   * The time of an update when the program set none: the wall clock read once per run of synchronous work (a
-   * chunk of lines), not once per line (see runtime/clock.ts).
+   * The time of an update when the program set none: the record's timestamp when its container wrapper gave one
+   * (see src/framing/), else the wall clock read once per run of synchronous work (a chunk of lines), not once
+   * per line (see runtime/clock.ts).
    */
   now(): number;
+  /** getstream(): "stdout" or "stderr" for a record of a container log, "" otherwise. */
+  stream(): string;
 }
 
 /**
@@ -83,10 +86,46 @@ export interface MetricHandle {
   set(id: number, v: number, tMs: number): void;
   setStr(id: number, s: string, tMs: number): void;
   incGet(id: number, by: number, tMs: number): number;
+  /** add(), set() and incGet() of a metric declared with `exemplar`: `ex` holds the label values ("" unbound). */
+  addEx(id: number, v: number, tMs: number, ex: readonly string[]): void;
+  setEx(id: number, v: number, tMs: number, ex: readonly string[]): void;
+  incGetEx(id: number, by: number, tMs: number, ex: readonly string[]): number;
   num(id: number): number;
   str(id: number): string;
   deleteN(values: readonly string[]): void;
   expire(id: number, ttlMs: number): void;
+}
+
+/**
+ * A parsed record's fields as the generated code reads them, by slot (RecordReader.slot). A read returns
+ * undefined when the field is missing, null, or cannot be read as asked (see docs/language.md, "Fields").
+ */
+export interface RecordFields {
+  /** Whether the field is present and not null (`defined($f)`). */
+  has(slot: number): boolean;
+  /** The field as a number: a JSON number, or a string that reads as a number. */
+  num(slot: number): number | undefined;
+  /** The field as a string: a string, a number's shortest decimal text, true/false, an object's JSON text. */
+  str(slot: number): string | undefined;
+}
+
+/** What the runtime's record scanners offer compiled programs (runtime/fields/). */
+export interface RecordReader {
+  /** The slot the scanners fill for a field path of a format. */
+  slot(format: RecordFormat, path: readonly string[]): number;
+  /** `text` as a JSON object, or null when it is not one. Each text is parsed once for all programs. */
+  json(text: string): RecordFields | null;
+  /** `text` as logfmt, or null when it is not logfmt. */
+  logfmt(text: string): RecordFields | null;
+  /** A record with no fields: what a record variable holds when its text did not parse. */
+  readonly empty: RecordFields;
+}
+
+/** A program's link to the record readers: the shared reader and its own counters (FieldCounter order). */
+export interface RecordLink {
+  reader: RecordReader;
+  /** [json parse failures, logfmt parse failures, updates skipped for a missing field]. */
+  counters: Float64Array;
 }
 
 /** A program's per-line function and its begin block, bound to metrics and helpers. */
@@ -101,6 +140,31 @@ export interface LinkedProgram {
 
 /** Receives a runtime error thrown inside a program, with the line it was processing. */
 export type RuntimeErrorHandler = (err: unknown, line: string, filename: string) => void;
+
+/** The part of a RegExp the generated code calls: explain passes recording wrappers in its place. */
+export interface RegExpLike {
+  exec(text: string): RegExpExecArray | null;
+}
+
+/**
+ * Observes a program compiled with `trace` (logtally explain): link() passes each regex and metric handle through
+ * it, so the generated function runs on wrappers that record what it does, and `cond` receives the value of every
+ * condition statement's test (it must return it unchanged).
+ */
+export interface ProgramTracer {
+  regex(index: number, re: RegExp): RegExpLike;
+  metric(index: number, handle: MetricHandle): MetricHandle;
+  cond(index: number, value: boolean): boolean;
+}
+
+/** What a traced program knows about its own source, for explaining what it did. */
+export interface TraceInfo {
+  /** By regex index: the RE2 pattern, where it is, its group names ("" for unnamed; [0] is the whole match), and
+   * a translation in which every group captures (the program's own regex skips groups nobody reads). */
+  readonly patterns: ReadonlyArray<{ source: string; location: string; groupNames: readonly string[]; display: RegExp }>;
+  /** By `T.cond` index: the condition's source text and location. */
+  readonly conditions: ReadonlyArray<{ text: string; location: string; kind: "pattern" | "expr" | "otherwise" }>;
+}
 
 /** A compiled program, ready to be linked to the store by the runtime. */
 export interface CompiledProgram {
@@ -120,8 +184,20 @@ export interface CompiledProgram {
   readonly hasBegin: boolean;
   /** Whether line() reads its `astral` argument (else the caller need not compute it). */
   readonly readsAstralFlag: boolean;
-  /** Binds the generated code to metric handles (in declaration order) and helpers. */
-  link(metrics: readonly MetricHandle[], helpers: ProgramHelpers, onError: RuntimeErrorHandler): LinkedProgram;
+  /** Field paths the program reads, per format (empty when it parses no records). */
+  readonly fields: readonly FieldPath[];
+  /** How many json/logfmt conditions the program has: how many records of a format it may hold at once. */
+  readonly recordSites: { readonly json: number; readonly logfmt: number };
+  /** Source facts for explain; null unless compiled with `trace`. */
+  readonly traceInfo: TraceInfo | null;
+  /**
+   * Binds the generated code to metric handles (in declaration order) and helpers. A `tracer` (only for a program
+   * compiled with `trace`) wraps the regexes and metric handles the code receives and sees every condition.
+   * `records` is required when the program has json/logfmt conditions (recordSites).
+   */
+  link(
+    metrics: readonly MetricHandle[], helpers: ProgramHelpers, onError: RuntimeErrorHandler, tracer?: ProgramTracer, records?: RecordLink,
+  ): LinkedProgram;
 }
 
 export interface CompileOptions {
@@ -134,7 +210,15 @@ export interface CompileOptions {
   checkTimeLayout?: (layout: string) => string | null | undefined;
   /** From how many required literals a program finds them in one pass per line (default 16; tests lower it). */
   literalScanMin?: number;
+  /**
+   * Compile for logtally explain: every condition's test goes through the tracer's `cond` hook, and the required-
+   * literal pre-check is left out (it only skips a regex that cannot match, so every pattern the program reaches
+   * is seen to be tried). The daemon never sets it: its code has no hook.
+   */
+  trace?: boolean;
 }
+
+export type { FieldPath, RecordFormat };
 
 export type CompileResult = { program: CompiledProgram } | { diagnostics: string; errors: readonly Diagnostic[] };
 
@@ -200,14 +284,16 @@ export function compile(name: string, source: string, options: CompileOptions = 
   // A literal every match must contain lets the line function skip the regex on lines without it. That pays
   // where most lines fail most patterns, i.e. with several patterns (many-rules benchmark, 42 patterns: 3.63 ->
   // 2.44 s CPU per 1M lines); a lone pattern usually matches, and the test was pure cost (apache +4%).
-  const literals = regexes.length > 1 ? regexes.map((re) => requiredLiteral(re.source, re.flags)) : [];
+  const trace = options.trace === true;
+  const literals = regexes.length > 1 && !trace ? regexes.map((re) => requiredLiteral(re.source, re.flags)) : [];
   // With many literals, one pass over the line finds them all: the pass costs about as much as 20 includes() on a
   // 120-character line (many-rules benchmark, 42 literals, 300k lines: 680-750 ms of includes() against 270-400 ms
   // of scanning), so it is used from SCAN_MIN_LITERALS on.
   const scanMin = options.literalScanMin ?? SCAN_MIN_LITERALS;
   const scanner = literals.filter((l) => l !== null).length >= scanMin ? new LiteralScanner(literals) : null;
-  const code = generate(root, table, literals, scanner !== null);
+  const code = generate(root, table, literals, scanner !== null, trace);
   const sourceLines = source.split("\n");
+  const traceInfo = trace ? describeForTrace(file, table.patterns, code.conditions, sourceLines) : null;
   const declarations: MetricDeclaration[] = [];
   const initialise: number[] = [];
   for (const m of table.metrics) {
@@ -230,6 +316,8 @@ export function compile(name: string, source: string, options: CompileOptions = 
       limit: d.limit,
       buckets: d.buckets === null ? [] : d.buckets.slice(),
       source: formatPos(file, d.pos, sourceLines),
+      ...(d.exemplars.length > 0 ? { exemplars: d.exemplars.slice() } : {}),
+      ...(d.native ? { native: true } : {}),
     });
     if (d.keys.length === 0 && (kind === Kind.Histogram || (kind === Kind.Counter && type !== ValueType.String))) {
       initialise.push(declarations.length - 1);
@@ -248,16 +336,60 @@ export function compile(name: string, source: string, options: CompileOptions = 
     logFilter: logFilter.length > 0 ? logFilter : null,
     hasBegin: code.hasBegin,
     readsAstralFlag: code.readsAstralFlag,
-    link(metrics, helpers, onError) {
+    fields: table.fields,
+    recordSites: code.recordSites,
+    traceInfo,
+    link(metrics, helpers, onError, tracer, records) {
+      if (records === undefined && table.records.length > 0) throw new Error(`${file} parses json/logfmt records: link() needs a RecordLink.`);
       // Global twins of each regex, for subst(): replaceAll needs the `g` flag; the line regexes must not have it.
       const globals = regexes.map((r) => new RegExp(r.source, r.flags + "g"));
       const keys = keyArrays.map((n) => new Array<string>(n).fill(""));
-      const factory = new Function("H", "M", "R", "RB", "RG", "K", "onError", "LIT", "SCAN", js) as (
-        h: ProgramHelpers, m: readonly MetricHandle[], r: readonly RegExp[], rb: readonly RegExp[], rg: readonly RegExp[], k: string[][],
-        e: RuntimeErrorHandler, lit: readonly (string | null)[], scan: LiteralScanner | null,
+      const factory = new Function("H", "M", "R", "RB", "RG", "K", "onError", "LIT", "SCAN", "T", "RL", js) as (
+        h: ProgramHelpers, m: readonly MetricHandle[], r: readonly RegExpLike[], rb: readonly RegExpLike[], rg: readonly RegExp[], k: string[][],
+        e: RuntimeErrorHandler, lit: readonly (string | null)[], scan: LiteralScanner | null, t: ProgramTracer | null, rl: RecordLink | undefined,
       ) => LinkedProgram;
-      return factory(helpers, metrics, regexes, bmpRegexes, globals, keys, onError, literals, scanner);
+      if (tracer === undefined) return factory(helpers, metrics, regexes, bmpRegexes, globals, keys, onError, literals, scanner, null, records);
+      if (!trace) throw new Error(`internal: ${file} was not compiled for tracing`);
+      return factory(
+        helpers,
+        metrics.map((m, i) => tracer.metric(i, m)),
+        regexes.map((r, i) => tracer.regex(i, r)),
+        bmpRegexes.map((r, i) => tracer.regex(i, r)),
+        globals, keys, onError, literals, scanner, tracer, records,
+      );
     },
   };
   return { program };
+}
+
+/** Pattern and condition sources of a program compiled for explain (CompiledProgram.traceInfo). */
+function describeForTrace(
+  file: string,
+  patterns: readonly PatternExpr[],
+  conditions: ReadonlyArray<{ pos: Pos; kind: "pattern" | "expr" | "otherwise" }>,
+  lines: readonly string[],
+): TraceInfo {
+  return {
+    patterns: patterns.map((p) => {
+      const t = translateRegex(p.pattern as string, { maxLength: Infinity });
+      return {
+        source: p.pattern as string,
+        location: formatPos(file, p.pos, lines),
+        groupNames: p.groupNames ?? [],
+        display: t.ok ? new RegExp(t.source, t.flags) : /(?:)/,
+      };
+    }),
+    conditions: conditions.map((c) => ({
+      text: c.kind === "otherwise" ? "otherwise" : sourceText(lines, c.pos),
+      location: formatPos(file, c.pos, lines),
+      kind: c.kind,
+    })),
+  };
+}
+
+/** The program text a node spans (its first line only when it spans several, with an ellipsis). */
+function sourceText(lines: readonly string[], pos: Pos): string {
+  const line = lines[pos.line - 1] ?? "";
+  if (pos.endLine !== pos.line) return line.slice(pos.col - 1).trimEnd() + " ...";
+  return line.slice(pos.col - 1, pos.endCol);
 }

@@ -53,6 +53,7 @@ export class Daemon implements StatusSource {
       emitProgLabel: options.emit_prog_label,
       emitTimestamp: options.emit_metric_timestamp,
       log: log.child({ component: "http" }),
+      webConfigFile: options.web_config_file,
     });
     this.push = new PushScheduler(
       this.store,
@@ -84,7 +85,7 @@ export class Daemon implements StatusSource {
       },
       log.child({ component: "push" }),
     );
-    this.lines = createLineSource(options, this.runtime.processLine, log.child({ component: "tailer" }));
+    this.lines = createLineSource(options, this.runtime, log.child({ component: "tailer" }));
     this.state =
       options.state_dir === ""
         ? null
@@ -95,6 +96,7 @@ export class Daemon implements StatusSource {
    * Listens first (so a port in use fails before any work), then loads programs, watches them, starts
    * tailing, pushing and garbage collection. Resolves with the address served.
    * @throws ListenError when the port or socket cannot be bound
+   * @throws WebConfigError when --web_config_file is wrong
    */
   async start(): Promise<string> {
     // A mistyped --progs should stop the daemon now, not leave it serving nothing.
@@ -106,7 +108,7 @@ export class Daemon implements StatusSource {
       port: this.options.port,
       unixSocket: this.options.unix_socket,
     });
-    this.log.info({ address, version: this.version }, `Serving /metrics on ${address}.`);
+    this.log.info({ address, version: this.version, tls: this.server.tls }, `Serving /metrics on ${address}.`);
     // A state folder that cannot be written is found now, not at the first save.
     await this.state?.prepare();
     const failed = await this.programManager.loadAll();
@@ -186,6 +188,7 @@ export class Daemon implements StatusSource {
     const s: Record<string, string> = {
       progs: this.options.progs,
       logs: this.options.logs.join(", "),
+      ...(this.options.sources.length > 0 ? { sources: this.options.sources.map((s) => s.paths.join(", ")).join("; ") } : {}),
     };
     for (const p of this.push.status()) s[p.name] = `${p.target} (${p.pushes} pushes, ${p.failures} failed)`;
     return s;

@@ -3,9 +3,12 @@
 
 import type { Logger } from "pino";
 import type { Options } from "./options.js";
-import type { LineHandler } from "../logline.js";
+import type { LineHandler, RecordHandler } from "../logline.js";
 import type { LogFileInfo, TailerTotals } from "../server/status.js";
+import { newFramingCounters, type FramingCounters } from "../framing/index.js";
+import { DEFAULT_MAX_LINE_LENGTH } from "../tailer/line-splitter.js";
 import { Tailer } from "../tailer/tailer.js";
+import { framerFactory, idleFlusherFor, planFraming } from "./framing-config.js";
 import type { PositionSource, Resume } from "./state-keeper.js";
 
 /** A started/stopped stream of log lines with per-file status. */
@@ -20,35 +23,57 @@ export interface LineSource extends PositionSource {
   stop(): Promise<void>;
   files(): LogFileInfo[];
   stats(): TailerTotals;
+  /** What the framers did (all zero when no source is framed). */
+  framing(): FramingCounters;
 }
 
-/** Creates the daemon's line source for the --logs patterns. Throws for an invalid ignore pattern. */
-export function createLineSource(options: Options, onLine: LineHandler, log: Logger): LineSource {
+/** Where lines and records go: plain sources' lines to processLine, framed sources' records to processRecord. */
+export interface LineSink {
+  processLine: LineHandler;
+  processRecord: RecordHandler;
+}
+
+/**
+ * Creates the daemon's line source for the --logs patterns and the config file's sources. Throws for an invalid
+ * ignore pattern or framing setting.
+ */
+export function createLineSource(options: Options, sink: LineSink, log: Logger): LineSource {
+  const plan = planFraming(options, DEFAULT_MAX_LINE_LENGTH);
+  const counters = newFramingCounters();
+  const idle = idleFlusherFor(plan);
+  // Made at start(), when the saved positions are known; `idleTailer` answers status questions before that.
+  const make = (resume: Resume | undefined) =>
+    new Tailer({
+      logs: plan.logs,
+      onLine: sink.processLine,
+      // Plain sources get no framer: their lines go straight to processLine, as before framing existed.
+      framerFor: plan.any ? framerFactory(plan, sink.processRecord, counters, idle) : undefined,
+      logger: log,
+      pollIntervalMs: options.poll_interval,
+      pollLogIntervalMs: options.poll_log_interval,
+      maxLineLength: options.max_line_length > 0 ? options.max_line_length : undefined, // undefined: the tailer's 1 MiB
+      ignoreFilenameRegex: options.ignore_filename_regex_pattern,
+      // With --state_dir the daemon saves positions in its snapshot, together with the values they belong to.
+      resume,
+    });
   let tailer: Tailer | undefined;
-  const make = (resume: Resume | undefined) => new Tailer({
-    logs: options.logs,
-    onLine,
-    logger: log,
-    pollIntervalMs: options.poll_interval,
-    pollLogIntervalMs: options.poll_log_interval,
-    maxLineLength: options.max_line_length > 0 ? options.max_line_length : undefined, // undefined: the tailer's 1 MiB
-    ignoreFilenameRegex: options.ignore_filename_regex_pattern,
-    // With --state_dir the daemon saves positions in its snapshot, together with the values they belong to.
-    resume,
-  });
-  // Before start() (a failed start-up stops the daemon too) there is nothing to report or stop.
-  const idle = make(undefined);
-  const t = () => tailer ?? idle;
+  const idleTailer = make(undefined);
+  const t = () => tailer ?? idleTailer;
   return {
     start: (resume) => (tailer = make(resume)).start(),
     whenCaughtUp: () => t().whenCaughtUp(),
     halt: () => t().halt(),
-    stop: () => t().stop(),
+    // Records still held are not handed on: with --state_dir their lines are read again after a restart.
+    stop: async () => {
+      await t().stop();
+      idle?.stop();
+    },
     positions: () => t().positions(),
     progress: () => {
       const s = t().stats();
       return `${s.linesRead} ${s.bytesRead} ${s.rotations} ${s.truncations} ${s.openFiles} ${s.files}`;
     },
+    framing: () => ({ ...counters }),
     stats: () => t().stats(),
     files: () =>
       t().files().map((f) => ({

@@ -10,6 +10,8 @@ import { Runtime, compileOnly, listProgramFiles } from "../runtime/index.js";
 import { NO_LINE_LIMIT } from "../tailer/line-splitter.js";
 import { readFileLines } from "../tailer/read-file.js";
 import { expandLogs } from "./expand-logs.js";
+import { newFramingCounters } from "../framing/index.js";
+import { framerFactory, planFraming } from "./framing-config.js";
 import { createLogger } from "./logger.js";
 import { readFile } from "node:fs/promises";
 
@@ -97,8 +99,11 @@ export async function runOneShot(options: Options, io: CommandIo): Promise<numbe
   }
   if (failed > 0) return 1;
 
+  // Settings were checked when the options were read; no idle timeout here: each file's last record ends at its EOF.
+  const plan = planFraming(options, NO_LINE_LIMIT);
+  const framerFor = plan.any ? framerFactory(plan, runtime.processRecord, newFramingCounters()) : () => undefined;
   const seen = new Set<string>();
-  for (const logPath of await expandLogs(options.logs)) {
+  for (const logPath of await expandLogs(plan.logs)) {
     // mtail reads a log named twice only once.
     const abs = resolve(logPath);
     if (seen.has(abs)) continue;
@@ -108,6 +113,7 @@ export async function runOneShot(options: Options, io: CommandIo): Promise<numbe
       // files the user named, where matching mtail matters more than bounding memory.
       await readFileLines(logPath, runtime.processLine, {
         maxLineLength: options.max_line_length > 0 ? options.max_line_length : NO_LINE_LIMIT,
+        framer: framerFor(abs),
       });
     } catch (err) {
       io.stderr.write(`logtally: cannot read log ${logPath}: ${(err as Error).message}\n`);
@@ -116,10 +122,10 @@ export async function runOneShot(options: Options, io: CommandIo): Promise<numbe
 
   // Both formats go out in chunks, never as one string: 200k series are 15 MB of text, 35 MB of JSON.
   let chunks: Iterable<string>;
-  if (options.one_shot_format === "prometheus") {
+  if (options.one_shot_format === "prometheus" || options.one_shot_format === "openmetrics") {
     try {
       const exposition = new StoreExposition(store, { emitProgLabel: options.emit_prog_label, emitTimestamp: options.emit_metric_timestamp });
-      chunks = exposition.chunks("prometheus");
+      chunks = options.one_shot_format === "prometheus" ? exposition.chunks("prometheus") : openMetricsChunks(exposition);
     } catch (err) {
       if (!(err instanceof ExpositionError)) throw err;
       io.stderr.write(`logtally: cannot export the metrics: ${err.message}\n`);
@@ -130,6 +136,12 @@ export async function runOneShot(options: Options, io: CommandIo): Promise<numbe
   }
   for (const chunk of chunks) await writeAll(io.stdout, chunk);
   return 0;
+}
+
+/** OpenMetrics text ends with `# EOF`. */
+function* openMetricsChunks(exposition: StoreExposition): Generator<string, void, undefined> {
+  yield* exposition.chunks("openmetrics");
+  yield "# EOF\n";
 }
 
 function runtimeOptions(options: Options) {

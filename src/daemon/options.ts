@@ -1,6 +1,21 @@
 // The settings the daemon and one-shot runs are given: one field per flag, durations in milliseconds.
 // Defined here, below the CLI, so src/daemon never imports src/cli; src/cli/flag-table.ts checks its table against it.
 
+/**
+ * One entry of the config file's `sources:` list: the globs it names and their framing (src/framing/). Keys it does
+ * not set mean plain lines and no multi-line rule (multiline_timeout: the flag's value).
+ */
+export interface SourceOptions {
+  paths: string[];
+  log_format?: string;
+  multiline?: string;
+  multiline_start?: string;
+  multiline_continue?: string;
+  multiline_timeout?: number;
+  /** Where each key was written ("file:line:col"), for error messages. */
+  at: Record<string, string>;
+}
+
 /** Every flag's value after defaults, the config file and argv are merged. Durations are in milliseconds. */
 // A type alias, not an interface, so it converts to Record<string, unknown> where the CLI walks the flag table.
 export type Options = {
@@ -19,6 +34,7 @@ export type Options = {
   address: string;
   port: number;
   unix_socket: string;
+  web_config_file: string;
   log_level: string;
   poll_interval: number;
   poll_log_interval: number;
@@ -60,4 +76,11 @@ export type Options = {
   disable_fsnotify: boolean;
   max_regexp_length: number;
   max_recursion_depth: number;
+  log_format: string;
+  multiline: string;
+  multiline_start: string;
+  multiline_continue: string;
+  multiline_timeout: number;
+  multiline_max_lines: number;
+  sources: SourceOptions[];
 };

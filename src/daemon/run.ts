@@ -4,6 +4,7 @@
 
 import type { Options } from "./options.js";
 import { ListenError } from "../server/server.js";
+import { WebConfigError } from "../server/web-config.js";
 import { Daemon } from "./daemon.js";
 import { createLogger } from "./logger.js";
 
@@ -45,10 +46,12 @@ export async function runDaemon(options: Options, io: DaemonIo, version: string)
   } catch (err) {
     process.off("SIGHUP", onHup);
     await daemon.stop();
-    const message = err instanceof ListenError ? err.message : `Cannot start: ${(err as Error).message}`;
+    const known = err instanceof ListenError || err instanceof WebConfigError;
+    const message = known ? (err as Error).message : `Cannot start: ${(err as Error).message}`;
     log.fatal({ err: (err as Error).message }, message);
     io.stderr.write(`logtally: ${message}\n`);
-    return 1;
+    // A mistake in the web config file is a mistake in the settings, as in the flags or --config: exit 2.
+    return err instanceof WebConfigError ? 2 : 1;
   }
   startedUp = true;
   if (reloadWhenStarted) onHup();

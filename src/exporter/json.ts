@@ -1,7 +1,8 @@
 // The store in mtail's JSON shape (`--one_shot_format=json` and /json): an object from metric name to the
 // metrics of that name, indented and escaped exactly as Go's json.MarshalIndent writes it, times in ns.
 
-import type { Metric } from "../metrics/metric.js";
+import type { Exemplar, Metric } from "../metrics/metric.js";
+import type { NativeBuckets } from "../metrics/native-histogram.js";
 import type { Store } from "../metrics/store.js";
 import { Kind, ValueType } from "../metrics/types.js";
 import { compareGoStrings, formatGoFloat, formatGoInt, formatGoJsonFloat, formatGoJsonString } from "./go-format.js";
@@ -122,21 +123,59 @@ function valueNode(m: Metric, id: number): Node {
       buckets.push([key, raw(formatGoInt(m.bucket(id, i)))]);
     }
     buckets.sort((a, b) => compareGoStrings(a[0], b[0]));
-    return {
-      fields: [
-        ["Buckets", { fields: buckets }],
-        ["Count", raw(formatGoInt(m.histCount(id)))],
-        ["Sum", raw(formatGoJsonFloat(m.histSum(id)))],
-        ["Time", time],
-      ],
-    };
+    const fields: Array<[string, Node]> = [
+      ["Buckets", { fields: buckets }],
+      ["Count", raw(formatGoInt(m.histCount(id)))],
+      ["Sum", raw(formatGoJsonFloat(m.histSum(id)))],
+      ["Time", time],
+    ];
+    // logtally's additions, only for metrics declared with them (mtail's shape is unchanged otherwise).
+    if (m.exemplarNames.length > 0) {
+      const exemplars: Array<[string, Node]> = [];
+      for (let i = 0; i <= uppers.length; i++) {
+        const e = m.exemplar(id, i);
+        if (e !== null) exemplars.push([i < uppers.length ? formatGoFloat(uppers[i]!) : "+Inf", exemplarNode(e)]);
+      }
+      exemplars.sort((a, b) => compareGoStrings(a[0], b[0]));
+      fields.push(["Exemplars", { fields: exemplars }]);
+    }
+    const native = m.nativeBuckets(id);
+    if (native !== undefined) fields.push(["Native", nativeNode(native)]);
+    return { fields };
   }
   const v = m.value(id);
   let value: Node;
   if (typeof v === "string") value = str(v);
   else if (m.type === ValueType.Int && Number.isInteger(v)) value = raw(formatGoInt(v));
   else value = raw(formatGoJsonFloat(v));
+  const e = m.exemplarNames.length > 0 ? m.exemplar(id) : null;
+  if (e !== null) return { fields: [["Value", value], ["Time", time], ["Exemplar", exemplarNode(e)]] };
   return { fields: [["Value", value], ["Time", time]] };
+}
+
+/** An exemplar: its labels (name -> value), value and time in ns. */
+function exemplarNode(e: Exemplar): Node {
+  return {
+    fields: [
+      ["Labels", { fields: e.labels.map(([k, v]) => [k, str(v)] as [string, Node]) }],
+      ["Value", raw(formatGoJsonFloat(e.value))],
+      ["Time", raw(msToNs(e.timeMs))],
+    ],
+  };
+}
+
+/** Native buckets: schema, zero bucket, and each side's populated buckets as index -> count. */
+function nativeNode(n: NativeBuckets): Node {
+  const side = (sign: 1 | -1): Node => ({ fields: n.buckets(sign).map(([k, c]) => [String(k), raw(formatGoInt(c))] as [string, Node]) });
+  return {
+    fields: [
+      ["Schema", raw(String(n.schema))],
+      ["ZeroThreshold", raw(formatGoJsonFloat(n.zeroThreshold))],
+      ["ZeroCount", raw(formatGoInt(n.zeroCount))],
+      ["Positive", side(1)],
+      ["Negative", side(-1)],
+    ],
+  };
 }
 
 /** ms (possibly fractional) to integer ns, exact beyond 2^53: the digits of whole microseconds, then "000". */

@@ -30,6 +30,8 @@ export interface Family {
   readonly help: string;
   readonly type: "counter" | "gauge" | "histogram";
   readonly samples: readonly Sample[];
+  /** A metric of the family keeps exemplars (it is then a counter in OpenMetrics, see openMetricsCounter). */
+  readonly exemplars?: boolean;
 }
 
 /** The exposition could not be built (mtail fails the same way and prints nothing). */
@@ -271,7 +273,7 @@ export function collectFamilies(store: Store, opts: PrometheusOptions = {}): Col
   for (const plan of plans) {
     const samples: Sample[] = [];
     for (const s of seriesList(plan, sortSeries(plan))) pushSamples(samples, plan.name, plan.type, s, emitTs);
-    out.push({ name: plan.name, help: plan.help, type: plan.type, samples });
+    out.push({ name: plan.name, help: plan.help, type: plan.type, samples, exemplars: familyHasExemplars(plan) });
   }
   return { families: out, skipped };
 }
@@ -311,13 +313,35 @@ function pushSamples(out: Sample[], name: string, type: Family["type"], s: Sorte
   // observation at or below the lowest edge, or NaN, in no bucket).
   const uppers = m.layout?.uppers ?? [];
   let cum = 0;
-  for (let i = 0; i <= uppers.length; i++) {
+  for (let i = 0; i <= (nativeOnly(m) ? -1 : uppers.length); i++) {
     cum += m.bucket(id, i);
     const le = i < uppers.length ? uppers[i]! : Infinity;
     out.push({ name: name + "_bucket", labels: [...labels, ["le", formatPromValue(le)]], value: cum, timestampMs: ts });
   }
   out.push({ name: name + "_sum", labels, value: m.histSum(id), timestampMs: ts });
   out.push({ name: name + "_count", labels, value: m.histCount(id), timestampMs: ts });
+}
+
+/**
+ * How a counter family is named in OpenMetrics, whose counter samples are `<family>_total`: a counter named
+ * `x_total` is family `x` (the same series as mtail's); a counter declared with `exemplar` is a counter too
+ * (OpenMetrics allows exemplars only on `_total` and `_bucket` lines), so its samples gain `_total`; any other
+ * counter goes out as "unknown", keeping the sample name mtail users query.
+ */
+export function openMetricsCounter(name: string, exemplars: boolean): { family: string; sample: string; type: "counter" | "unknown" } {
+  if (name.endsWith("_total")) return { family: name.slice(0, -"_total".length), sample: name, type: "counter" };
+  if (exemplars) return { family: name, sample: name + "_total", type: "counter" };
+  return { family: name, sample: name, type: "unknown" };
+}
+
+/** Whether a metric of the family keeps exemplars. */
+export function familyHasExemplars(plan: FamilyPlan): boolean {
+  return plan.sources.some((s) => s.metric.exemplarNames.length > 0);
+}
+
+/** A `native` histogram without classic buckets: text formats show only its `_count` and `_sum`. */
+export function nativeOnly(m: Metric): boolean {
+  return m.native && m.buckets.length === 0;
 }
 
 /** Formats a Prometheus sample value as Go's text encoder does (0 is special-cased, so -0 prints as "0"). */

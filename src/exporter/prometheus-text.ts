@@ -1,10 +1,14 @@
 // Prints the store's families as Prometheus text (0.0.4) or OpenMetrics 1.0 straight from the datums, in one
 // pass and in chunks: one string per sample piece, label values escaped once. Pure: no I/O, and no prom-client.
 
+import type { Exemplar, Metric } from "../metrics/metric.js";
 import type { Store } from "../metrics/store.js";
 import {
+  familyHasExemplars,
   formatPromValue,
+  nativeOnly,
   numberOf,
+  openMetricsCounter,
   planFamilies,
   sortSeries,
   type FamilyPlan,
@@ -146,19 +150,24 @@ function writeHeader(out: ChunkWriter, plan: FamilyPlan, format: TextFormat): vo
   // (samples keep `x_total`) and any other counter is "unknown", so its samples keep the name mtail gives them.
   let family = name;
   let type: string = plan.type;
-  if (open && type === "counter") {
-    if (name.endsWith("_total")) family = name.slice(0, -"_total".length);
-    else type = "unknown";
-  }
+  if (open && type === "counter") ({ family, type } = openMetricsCounter(name, familyHasExemplars(plan)));
   let help = escapeHelp(plan.help);
   if (open) help = help.replace(/"/g, '\\"');
   out.line("# HELP " + family + " " + help + "\n# TYPE " + family + " " + type + "\n");
 }
 
-/** Prints the series of one family, per source templates made once. */
+/**
+ * Prints the series of one family, per source templates made once. In OpenMetrics, also each counter's and
+ * histogram's `_created` and the latest exemplar of each counter series and histogram bucket.
+ */
 class SeriesPrinter {
   private readonly name: string;
+  /** The name of a non-histogram sample: `<family>_total` for OpenMetrics counters. */
+  private readonly sampleName: string;
   private readonly open: boolean;
+  /** OpenMetrics counter or histogram: `_created` lines (and exemplars where the metric keeps them). */
+  private readonly created: boolean;
+  private readonly createdName: string;
   private readonly emitTs: boolean;
   private readonly histogram: boolean;
   private readonly templates: LabelTemplate[];
@@ -173,9 +182,20 @@ class SeriesPrinter {
     this.emitTs = emitTs;
     this.histogram = plan.type === "histogram";
     this.templates = plan.sources.map(labelTemplate);
+    let sample = plan.name;
+    let family = plan.name;
+    if (this.open && plan.type === "counter") {
+      const c = openMetricsCounter(plan.name, familyHasExemplars(plan));
+      ({ sample, family } = c);
+      this.created = c.type === "counter";
+    } else {
+      this.created = this.open && this.histogram;
+    }
+    this.sampleName = sample;
+    this.createdName = family + "_created";
     // Without label values to insert, the head is the whole text before the value.
     this.heads = this.templates.map((t) =>
-      t.picks.length > 0 ? plan.name + "{" + t.consts[0]! : t.consts[0] === "" ? plan.name + " " : plan.name + "{" + t.consts[0]! + "} ",
+      t.picks.length > 0 ? sample + "{" + t.consts[0]! : t.consts[0] === "" ? sample + " " : sample + "{" + t.consts[0]! + "} ",
     );
     this.tails = this.templates.map((t) => t.consts[t.consts.length - 1]! + "} ");
     this.les = this.histogram ? bucketLabels(plan) : [];
@@ -205,7 +225,16 @@ class SeriesPrinter {
           line += escapeLabelValue(m.label(id, picks[p]!)) + (p + 1 < picks.length ? t.consts[p + 1]! : this.tails[k]!);
         }
       }
-      out.line(line + formatPromValue(numberOf(m, id)) + ts + "\n");
+      if (!this.created) {
+        out.line(line + formatPromValue(numberOf(m, id)) + ts + "\n");
+        continue;
+      }
+      // `name_total{labels} ` becomes `name_created{labels} `.
+      const createdLine = this.createdName + line.slice(this.sampleName.length);
+      out.line(
+        line + formatPromValue(numberOf(m, id)) + ts + exemplarText(m.exemplar(id)) + "\n" +
+          createdLine + createdText(m, id) + ts + "\n",
+      );
     }
     return i;
   }
@@ -223,12 +252,16 @@ class SeriesPrinter {
     const plain = labels === "" ? " " : "{" + labels + "} ";
     let text = "";
     let cum = 0;
-    for (let b = 0; b < le.length; b++) {
+    const buckets = nativeOnly(m) ? 0 : le.length;
+    const exemplars = this.open && m.exemplarNames.length > 0;
+    for (let b = 0; b < buckets; b++) {
       cum += m.bucket(id, b);
-      text += name + "_bucket{" + bucketPrefix + le[b]! + "} " + formatPromValue(cum) + ts + "\n";
+      text += name + "_bucket{" + bucketPrefix + le[b]! + "} " + formatPromValue(cum) + ts;
+      text += (exemplars ? exemplarText(m.exemplar(id, b)) : "") + "\n";
     }
     text += name + "_sum" + plain + formatPromValue(m.histSum(id)) + ts + "\n";
     text += name + "_count" + plain + formatPromValue(m.histCount(id)) + ts + "\n";
+    if (this.created) text += name + "_created" + plain + createdText(m, id) + ts + "\n";
     out.line(text);
   }
 }
@@ -239,6 +272,19 @@ function bucketLabels(plan: FamilyPlan): string[][] {
     const uppers = src.metric.layout?.uppers ?? [];
     return [...uppers.map((u) => `le="${formatPromValue(u)}"`), 'le="+Inf"'];
   });
+}
+
+/** OpenMetrics' exemplar after a sample: ` # {name="value",...} value timestamp` (seconds), or "" for none. */
+function exemplarText(e: Exemplar | null): string {
+  if (e === null) return "";
+  let labels = "";
+  for (const [k, v] of e.labels) labels += (labels === "" ? "" : ",") + k + '="' + escapeLabelValue(v) + '"';
+  return " # {" + labels + "} " + formatPromValue(e.value) + " " + String(e.timeMs / 1000);
+}
+
+/** A `_created` sample's value: when the series was created, in seconds. */
+function createdText(m: Metric, id: number): string {
+  return String(m.created(id) / 1000);
 }
 
 const NEEDS_ESCAPE = /[\\"\n]/;

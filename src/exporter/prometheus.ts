@@ -6,6 +6,7 @@ import type { Store } from "../metrics/store.js";
 import {
   collectFamilies,
   formatPromValue,
+  openMetricsCounter,
   type Family,
   type PrometheusOptions,
   type Sample,
@@ -166,7 +167,7 @@ const OPEN_METRICS_END = "\n# EOF\n";
  * applies the same rule.
  */
 function openMetricsType(f: Family): Family["type"] | "unknown" {
-  return f.type === "counter" && !f.name.endsWith("_total") ? "unknown" : f.type;
+  return f.type === "counter" ? openMetricsCounter(f.name, f.exemplars === true).type : f.type;
 }
 
 function valueText(s: Sample, openMetrics: boolean): string {

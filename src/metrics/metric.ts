@@ -8,6 +8,7 @@
 
 import { Datum, bucketLayout, type BucketLayout, type SeriesStorage } from "./datum.js";
 import { LabelTable } from "./label-table.js";
+import { NativeBuckets } from "./native-histogram.js";
 import { Kind, ValueType, type MetricDeclaration } from "./types.js";
 
 const NO_LABELS: readonly string[] = Object.freeze([]);
@@ -23,6 +24,19 @@ export interface RestoredSeries {
   readonly counts?: ArrayLike<number>;
   /** Histograms: number of observations. */
   readonly count?: number;
+}
+
+/** OpenMetrics: an exemplar's label names and values together hold at most 128 UTF-8 characters. */
+export const EXEMPLAR_MAX_CHARS = 128;
+
+/** The latest exemplar of a histogram bucket or a counter series. */
+export interface Exemplar {
+  /** [name, value] pairs in declaration order, only the names bound at the update. */
+  readonly labels: ReadonlyArray<readonly [string, string]>;
+  /** The observed value (histograms) or the increment (counters). */
+  readonly value: number;
+  /** ms since the epoch: the line's time when the program set one, else the wall clock. */
+  readonly timeMs: number;
 }
 
 /**
@@ -48,6 +62,12 @@ export class Metric implements SeriesStorage {
   hidden: boolean;
   limit: number;
   source: string;
+  /** `exemplar ...`: the exemplar label names (empty: the metric keeps no exemplars). */
+  readonly exemplarNames: readonly string[];
+  /** `native`: each series keeps native histogram buckets too. */
+  readonly native: boolean;
+  /** Exemplars not kept because their labels were over the OpenMetrics limit (EXEMPLAR_MAX_CHARS). */
+  exemplarsDropped = 0;
 
   /** Ids below `top` have been handed out; deleted ones wait in `free` to be reused. */
   private top = 0;
@@ -78,6 +98,19 @@ export class Metric implements SeriesStorage {
   private readonly columns: string[][];
   private readonly table: LabelTable | null;
   private views: (Datum | undefined)[] = [];
+  /** Wall-clock ms when each series was created (OpenMetrics `_created`). */
+  private born = new Float64Array(0);
+  /**
+   * Exemplars, one per slot: a slot is a series (counters) or one bucket of a series (histograms, `nb` per id).
+   * exLabels[slot * k + j] is the value of exemplar label j ("" when it was not bound); exCells[2 * slot] the value
+   * and exCells[2 * slot + 1] the time (NaN while the slot has none). Allocated only with `exemplar`.
+   */
+  private readonly exPerId: number;
+  private readonly exNameChars: readonly number[];
+  private exLabels: string[] = [];
+  private exCells = new Float64Array(0);
+  /** Native buckets per id (`native` histograms only). */
+  private readonly natives: (NativeBuckets | undefined)[] = [];
 
   constructor(decl: MetricDeclaration) {
     this.name = decl.name;
@@ -94,6 +127,10 @@ export class Metric implements SeriesStorage {
     this.strs = decl.type === ValueType.String ? [] : null;
     this.columns = this.keys.map(() => []);
     this.table = this.keys.length === 0 ? null : new LabelTable(this.columns);
+    this.exemplarNames = Object.freeze((decl.exemplars ?? []).slice());
+    this.exNameChars = this.exemplarNames.map((n) => n.length);
+    this.exPerId = this.exemplarNames.length === 0 ? 0 : Math.max(1, this.nb);
+    this.native = decl.native === true && decl.kind === Kind.Histogram;
     // mtail 3.0.0~rc50 exports a counter or histogram without keys from the start (value 0, time 0), even
     // before any line matched; other kinds without keys appear on their first update.
     if (this.keys.length === 0 && (decl.kind === Kind.Counter || decl.kind === Kind.Histogram)) this.id0();
@@ -200,7 +237,13 @@ export class Metric implements SeriesStorage {
    * if any (see BucketLayout: v at or below the lowest edge, or NaN, is in no bucket, as in mtail).
    */
   observe(id: number, v: number, tMs: number): void {
+    this.observeAt(id, v, tMs);
+  }
+
+  /** observe(), returning the index of the classic bucket v fell in, or -1 for none. */
+  private observeAt(id: number, v: number, tMs: number): number {
     const l = this.layout;
+    let bucket = -1;
     if (l !== null) {
       if (v > l.lowest) {
         const u = l.uppers;
@@ -209,11 +252,113 @@ export class Metric implements SeriesStorage {
         while (i < n && v > (u[i] as number)) i++;
         const at = id * this.nb + i;
         this.hist[at] = (this.hist[at] as number) + 1;
+        bucket = i;
       }
       this.hcount[id] = (this.hcount[id] as number) + 1;
       this.cells[2 * id] = (this.cells[2 * id] as number) + v;
+      if (this.native) (this.natives[id] as NativeBuckets).observe(v);
     }
     this.cells[2 * id + 1] = tMs;
+    return bucket;
+  }
+
+  // ---- exemplars: what compiled programs call for metrics declared with `exemplar` ----
+
+  /**
+   * add() plus this update's exemplar, kept as the latest of its slot: the bucket v fell in (histograms; none
+   * when v is in no classic bucket, except for a native-only histogram, whose one slot takes every exemplar), or
+   * the series (counters, value = the increment). `ex` holds the exemplar label values in exemplarNames order, ""
+   * for a name not bound at this update; it is not kept.
+   */
+  addEx(id: number, v: number, tMs: number, ex: readonly string[]): void {
+    if (this.layout === null) {
+      this.add(id, v, tMs);
+      this.keepExemplar(id, v, tMs, ex);
+      return;
+    }
+    const b = this.observeAt(id, v, tMs);
+    if (this.native && this.buckets.length === 0) this.keepExemplar(id * this.nb, v, tMs, ex);
+    else if (b >= 0) this.keepExemplar(id * this.nb + b, v, tMs, ex);
+  }
+
+  /** set() plus the exemplar (a counter's exemplar value is then the value set). */
+  setEx(id: number, v: number, tMs: number, ex: readonly string[]): void {
+    if (this.layout !== null) {
+      this.addEx(id, v, tMs, ex);
+      return;
+    }
+    this.set(id, v, tMs);
+    this.keepExemplar(id, v, tMs, ex);
+  }
+
+  /** incGet() plus the exemplar. */
+  incGetEx(id: number, by: number, tMs: number, ex: readonly string[]): number {
+    this.addEx(id, by, tMs, ex);
+    return this.cells[2 * id] as number;
+  }
+
+  /**
+   * Keeps the exemplar unless no label is bound (it would link to nothing) or its labels are over the
+   * OpenMetrics limit (then it is counted in exemplarsDropped and the slot keeps its previous exemplar).
+   */
+  private keepExemplar(slot: number, v: number, tMs: number, ex: readonly string[]): void {
+    const k = this.exNameChars.length;
+    let chars = 0;
+    for (let j = 0; j < k; j++) {
+      const s = ex[j] as string;
+      if (s !== "") chars += (this.exNameChars[j] as number) + s.length;
+    }
+    if (chars === 0) return;
+    // UTF-16 length >= code points, so only a long exemplar needs counting.
+    if (chars > EXEMPLAR_MAX_CHARS && this.exemplarChars(ex) > EXEMPLAR_MAX_CHARS) {
+      this.exemplarsDropped++;
+      return;
+    }
+    const labels = this.exLabels;
+    const at = slot * k;
+    for (let j = 0; j < k; j++) {
+      const s = ex[j] as string;
+      labels[at + j] = s === "" ? "" : detachString(s);
+    }
+    this.exCells[2 * slot] = v;
+    this.exCells[2 * slot + 1] = tMs;
+  }
+
+  /** Label names and bound values of an exemplar in UTF-8 characters (code points). */
+  private exemplarChars(ex: readonly string[]): number {
+    let n = 0;
+    for (let j = 0; j < this.exemplarNames.length; j++) {
+      const s = ex[j] as string;
+      if (s === "") continue;
+      n += this.exNameChars[j] as number;
+      for (const _ of s) n++;
+    }
+    return n;
+  }
+
+  /** The latest exemplar of series `id` (bucket `bucket` for histograms), or null. */
+  exemplar(id: number, bucket = 0): Exemplar | null {
+    if (this.exPerId === 0) return null;
+    const slot = this.layout === null ? id : id * this.nb + bucket;
+    const timeMs = this.exCells[2 * slot + 1] as number;
+    if (timeMs !== timeMs) return null;
+    const k = this.exemplarNames.length;
+    const labels: Array<readonly [string, string]> = [];
+    for (let j = 0; j < k; j++) {
+      const v = this.exLabels[slot * k + j] as string;
+      if (v !== "") labels.push([this.exemplarNames[j] as string, v]);
+    }
+    return { labels, value: this.exCells[2 * slot] as number, timeMs };
+  }
+
+  /** Wall-clock ms when the series was created (OpenMetrics `_created`). */
+  created(id: number): number {
+    return this.born[id] as number;
+  }
+
+  /** The native buckets of a series of a `native` histogram, else undefined. */
+  nativeBuckets(id: number): NativeBuckets | undefined {
+    return this.natives[id];
   }
 
   /** The numeric value (0 for string metrics, as mtail exports them). */
@@ -338,6 +483,7 @@ export class Metric implements SeriesStorage {
     for (const col of this.columns) col[id] = "";
     if (this.strs !== null) this.strs[id] = "";
     this.views[id] = undefined;
+    if (this.native) this.natives[id] = undefined;
     this.free.push(id);
     this.live--;
   }
@@ -388,7 +534,9 @@ export class Metric implements SeriesStorage {
       decl.kind === this.kind &&
       decl.type === this.type &&
       sameArray(decl.keys, this.keys) &&
-      sameArray(decl.buckets, this.buckets)
+      sameArray(decl.buckets, this.buckets) &&
+      sameArray(decl.exemplars ?? [], this.exemplarNames) &&
+      (decl.native === true) === this.native
     );
   }
 
@@ -444,7 +592,15 @@ export class Metric implements SeriesStorage {
     this.cells[2 * id + 1] = 0;
     this.ttls[id] = 0;
     this.seqs[id] = this.nextSeq++;
+    this.born[id] = Date.now();
     if (this.strs !== null) this.strs[id] = "";
+    if (this.native) this.natives[id] = new NativeBuckets();
+    if (this.exPerId > 0) {
+      const k = this.exemplarNames.length;
+      const first = id * this.exPerId;
+      this.exCells.fill(NaN, 2 * first, 2 * (first + this.exPerId));
+      for (let i = first * k; i < (first + this.exPerId) * k; i++) this.exLabels[i] = "";
+    }
     if (this.nb > 0) {
       this.hist.fill(0, id * this.nb, id * this.nb + this.nb);
       this.hcount[id] = 0;
@@ -461,6 +617,8 @@ export class Metric implements SeriesStorage {
     this.cells = grown(this.cells, 2 * cap);
     this.ttls = grown(this.ttls, cap);
     this.seqs = grown(this.seqs, cap);
+    this.born = grown(this.born, cap);
+    if (this.exPerId > 0) this.exCells = grown(this.exCells, 2 * cap * this.exPerId);
     if (this.nb > 0) {
       this.hist = grown(this.hist, cap * this.nb);
       this.hcount = grown(this.hcount, cap);

@@ -36,4 +36,11 @@ export interface MetricDeclaration {
   readonly buckets: readonly number[];
   /** Where it was declared, "file.mtail:LINE:COL-COL" as mtail's HELP text shows it. */
   readonly source: string;
+  /**
+   * `exemplar a, b`: label names of the exemplar kept per histogram bucket or counter series (OpenMetrics); absent
+   * or empty for none.
+   */
+  readonly exemplars?: readonly string[];
+  /** `native`: the histogram also keeps Prometheus native (sparse exponential) buckets. */
+  readonly native?: boolean;
 }

@@ -53,8 +53,10 @@ function isCanonicalInt(s: string): boolean {
 export interface HelperOptions {
   /** Parses a timestamp with a Go layout; returns ms since the epoch or throws. */
   strptime(value: string, layout: string): number;
-  /** The time of an update when the program set none (see clock.ts). */
+  /** The time of an update when the program set none (the record's time, or see clock.ts). */
   now(): number;
+  /** The stream of the record being run ("" when it has none). */
+  stream(): string;
 }
 
 /** Builds the helper table for one runtime. */
@@ -110,5 +112,6 @@ export function createHelpers(options: HelperOptions): ProgramHelpers {
       m.expire(id, ttlMs);
     },
     now: options.now,
+    stream: options.stream,
   };
 }

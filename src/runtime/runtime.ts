@@ -3,8 +3,16 @@
 // and logged with a rate limit through the injected logger; they never escape processLine.
 
 import { basename } from "node:path";
-import { compile, type CompiledProgram, type LinkedProgram, type MetricHandle, type ProgramHelpers } from "../compiler/compile.js";
-import type { LineHandler } from "../logline.js";
+import {
+  compile,
+  type CompiledProgram,
+  type CompileResult,
+  type LinkedProgram,
+  type MetricHandle,
+  type ProgramHelpers,
+  type ProgramTracer,
+} from "../compiler/compile.js";
+import type { LineHandler, RecordHandler } from "../logline.js";
 import type { Metric } from "../metrics/metric.js";
 import type { Store } from "../metrics/store.js";
 import { createHelpers } from "./helpers.js";
@@ -12,6 +20,7 @@ import { coarseClock } from "./clock.js";
 import { globToRegExp } from "./log-filter.js";
 import { checkLayout, compileLayout, resolveZone, type Layout, type Zone } from "./builtins/strptime.js";
 import { TimeMemo } from "./builtins/time-memo.js";
+import { RecordCache } from "./fields/record-cache.js";
 
 /** The logging interface the runtime needs (pino's shape). */
 export interface RuntimeLogger {
@@ -33,6 +42,11 @@ export interface RuntimeOptions {
   now?: () => number;
   /** Tests: from how many required literals a program scans for them in one pass (see compiler/literal-scan.ts). */
   literalScanMin?: number;
+  /**
+   * logtally explain: programs are compiled with the trace hook and linked through the tracer this returns for
+   * each, so every regex run, condition and metric update is seen. The daemon never sets it.
+   */
+  tracer?: (program: CompiledProgram) => ProgramTracer;
 }
 
 /** What programs() reports about one program. */
@@ -47,6 +61,10 @@ export interface ProgramStatus {
   lastRuntimeError: string;
   /** CPU time spent running this program on lines, in seconds (estimated from 1 line in TIME_SAMPLE_EVERY). */
   seconds: number;
+  /** Texts its `json` / `logfmt` conditions found not to be JSON objects / logfmt. */
+  parseFailures: { json: number; logfmt: number };
+  /** Statements skipped because a field they read was missing (docs/language.md, "Missing fields"). */
+  skippedUpdates: number;
 }
 
 export type LoadResult = { ok: true } | { ok: false; diagnostics: string };
@@ -73,6 +91,8 @@ interface ProgramState {
   suppressed: number;
   /** Nanoseconds measured on sampled lines only; programs() scales it by TIME_SAMPLE_EVERY. */
   sampledNs: bigint;
+  /** Its record counters, written by its generated code (RecordLink.counters), kept across reloads. */
+  fieldCounters: Float64Array;
 }
 
 /**
@@ -93,6 +113,14 @@ export function compileOnly(name: string, source: string, options: { maxRegexpLe
   return "program" in r ? { ok: true } : { ok: false, diagnostics: r.diagnostics };
 }
 
+/**
+ * Compiles a program as Runtime.load does (same checks), for callers that load one compiled program into several
+ * runtimes with loadCompiled (logtally test: one compilation, a fresh store per case).
+ */
+export function compileProgram(name: string, source: string, options: { maxRegexpLength?: number; trace?: boolean } = {}): CompileResult {
+  return compile(basename(name), source, { maxRegexpLength: options.maxRegexpLength, checkTimeLayout: checkLayout, trace: options.trace });
+}
+
 /** Runs mtail programs over log lines, writing to a metric store. */
 export class Runtime {
   private readonly states = new Map<string, ProgramState>();
@@ -106,6 +134,11 @@ export class Runtime {
   /** `now`, read once per synchronous run of lines (see clock.ts). */
   private readonly clock: () => number;
   private readonly errorLogIntervalMs: number;
+  /** json/logfmt records, scanned once per text for every program. */
+  private readonly records = new RecordCache();
+  /** The stream and time of the record being run by processRecord ("" and NaN for a plain line). */
+  private recordStream = "";
+  private recordTimeMs = NaN;
 
   constructor(private readonly store: Store, private readonly options: RuntimeOptions = {}) {
     this.log = options.logger ?? silentLogger;
@@ -125,7 +158,11 @@ export class Runtime {
     let lastLayoutText = "";
     let lastLayout: Layout | undefined;
     return createHelpers({
-      now: this.clock,
+      now: () => {
+        const t = this.recordTimeMs;
+        return t === t ? t : this.clock();
+      },
+      stream: () => this.recordStream,
       strptime: (value, layout) => {
         let l = layout === lastLayoutText ? lastLayout : undefined;
         if (l === undefined) {
@@ -147,14 +184,23 @@ export class Runtime {
   /** Compiles `source` and, only if it compiles, replaces the program of that name. */
   load(name: string, source: string): LoadResult {
     const key = basename(name);
-    const state = this.stateFor(key);
     const result = compile(key, source, {
       maxRegexpLength: this.options.maxRegexpLength,
       checkTimeLayout: checkLayout,
       literalScanMin: this.options.literalScanMin,
+      trace: this.options.tracer !== undefined,
     });
-    if (!("program" in result)) return this.loadFailed(state, result.diagnostics, result.errors.length);
-    const compiled = result.program;
+    if (!("program" in result)) return this.loadFailed(this.stateFor(key), result.diagnostics, result.errors.length);
+    return this.loadCompiled(result.program);
+  }
+
+  /**
+   * Loads a program compiled beforehand (see compileProgram), replacing the program of its name. A runtime with a
+   * `tracer` needs a program compiled with `trace`.
+   */
+  loadCompiled(compiled: CompiledProgram): LoadResult {
+    const key = compiled.name;
+    const state = this.stateFor(key);
     // As mtail: a program may not declare a name another loaded program declares with another kind. Every
     // conflict is reported at its declaration, and nothing is declared, so the old version keeps running.
     const conflicts = compiled.declarations.flatMap((d) => {
@@ -166,8 +212,13 @@ export class Runtime {
     const metrics: Metric[] = compiled.declarations.map((d) => this.store.declare(d));
     let linked: LinkedProgram;
     try {
-      linked = compiled.link(metrics as unknown as MetricHandle[], this.helpersFor(), (err, line, filename) =>
-        this.onRuntimeError(state, err, line, filename),
+      this.records.reserve(compiled.recordSites);
+      linked = compiled.link(
+        metrics as unknown as MetricHandle[],
+        this.helpersFor(),
+        (err, line, filename) => this.onRuntimeError(state, err, line, filename),
+        this.options.tracer?.(compiled),
+        { reader: this.records, counters: state.fieldCounters },
       );
     } catch (e) {
       // Only a compiler bug gets here (generated code that does not parse): drop the metrics just declared.
@@ -223,6 +274,18 @@ export class Runtime {
     }
   };
 
+  /**
+   * Runs every loaded program on one record from the framing stage (src/framing/): like processLine, with the
+   * record's stream for getstream() and its time as the time of updates the program does not time itself.
+   */
+  readonly processRecord: RecordHandler = (text, filename, stream, timeMs) => {
+    this.recordStream = stream;
+    this.recordTimeMs = timeMs;
+    this.processLine(text, filename);
+    this.recordStream = "";
+    this.recordTimeMs = NaN;
+  };
+
   /** Runs one program on one line and adds the time it took to the program's sample. */
   private timedLine(state: ProgramState, p: LoadedProgram, text: string, filename: string, astral: boolean): void {
     const start = process.hrtime.bigint();
@@ -240,6 +303,8 @@ export class Runtime {
       runtimeErrors: s.runtimeErrors,
       lastRuntimeError: s.lastRuntimeError,
       seconds: (Number(s.sampledNs) * TIME_SAMPLE_EVERY) / 1e9,
+      parseFailures: { json: s.fieldCounters[0] as number, logfmt: s.fieldCounters[1] as number },
+      skippedUpdates: s.fieldCounters[2] as number,
     }));
   }
 
@@ -251,7 +316,7 @@ export class Runtime {
   private stateFor(key: string): ProgramState {
     let s = this.states.get(key);
     if (s === undefined) {
-      s = { name: key, program: null, lastCompileError: "", lines: 0, runtimeErrors: 0, lastRuntimeError: "", lastLoggedMs: -Infinity, suppressed: 0, sampledNs: 0n };
+      s = { name: key, program: null, lastCompileError: "", lines: 0, runtimeErrors: 0, lastRuntimeError: "", lastLoggedMs: -Infinity, suppressed: 0, sampledNs: 0n, fieldCounters: new Float64Array(3) };
       this.states.set(key, s);
     }
     return s;

@@ -2,6 +2,7 @@
 // prom-client's default process and Node.js metrics. Nothing here is touched per log line.
 
 import { Counter, Gauge, Registry, collectDefaultMetrics, type Metric, type RegistryContentType } from "prom-client";
+import type { Store } from "../metrics/store.js";
 import type { RemoteWriteTotals, StatusSource, TailerTotals } from "./status.js";
 
 /**
@@ -9,11 +10,34 @@ import type { RemoteWriteTotals, StatusSource, TailerTotals } from "./status.js"
  * gets its own metric objects: prom-client renames a counter object in place (drops `_total`) when it renders
  * OpenMetrics, which would corrupt the Prometheus text of a shared one.
  */
-export function registerSelfMetrics(registries: ReadonlyArray<Registry<RegistryContentType>>, status: StatusSource): void {
+export function registerSelfMetrics(
+  registries: ReadonlyArray<Registry<RegistryContentType>>,
+  status: StatusSource,
+  store?: Store,
+): void {
   for (const r of registries) {
     registerDefaultMetrics(r);
     registerOwnMetrics(r, status);
+    if (store !== undefined) registerStoreMetrics(r, store);
   }
+}
+
+/** Totals the metric store keeps: exemplars dropped for being over the OpenMetrics limit, per program. */
+function registerStoreMetrics(registry: Registry<RegistryContentType>, store: Store): void {
+  new Counter({
+    name: "logtally_exemplars_dropped_total",
+    help: "Exemplars not kept because their labels were over OpenMetrics' 128 characters, per program.",
+    labelNames: ["prog"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const byProgram = new Map<string, number>();
+      for (const m of store.metrics()) {
+        if (m.exemplarNames.length > 0) byProgram.set(m.program, (byProgram.get(m.program) ?? 0) + m.exemplarsDropped);
+      }
+      for (const [prog, n] of byProgram) this.inc({ prog }, n);
+    },
+  });
 }
 
 function registerOwnMetrics(registry: Registry<RegistryContentType>, status: StatusSource): void {
@@ -52,6 +76,21 @@ function registerOwnMetrics(registry: Registry<RegistryContentType>, status: Sta
   perProgram("logtally_program_loads_total", "Successful loads and reloads of each program.", (p) => p.loads);
   perProgram("logtally_program_compile_failures_total", "Failed compilations of each program (a failed reload keeps the old version).", (p) => p.compileFailures);
   perProgram("logtally_program_seconds_total", "Time spent running each program on log lines.", (p) => p.seconds);
+  perProgram("logtally_field_skipped_updates_total", "Statements of each program skipped because a json/logfmt field they read was missing.", (p) => p.skippedUpdates);
+  new Counter({
+    name: "logtally_record_parse_failures_total",
+    help: "Texts each program's json or logfmt conditions found not to parse, by format.",
+    labelNames: ["prog", "format"],
+    registers,
+    collect() {
+      this.reset();
+      for (const p of status.programs()) {
+        if (p.parseFailures === undefined) continue;
+        this.inc({ prog: p.name, format: "json" }, p.parseFailures.json);
+        this.inc({ prog: p.name, format: "logfmt" }, p.parseFailures.logfmt);
+      }
+    },
+  });
   new Gauge({
     name: "logtally_program_loaded",
     help: "1 when a version of the program is running, 0 when it never compiled.",

@@ -1,8 +1,10 @@
 // The HTTP endpoints: /metrics (Prometheus text, or OpenMetrics when Accept asks for it), /json, the status page
-// at /, /healthz and /readyz. Reads the store through the exporters and the daemon through StatusSource.
+// at /, /healthz and /readyz. Reads the store through the exporters and the daemon through StatusSource. With a web
+// config file (Prometheus's format) it speaks TLS and asks for credentials: see web-guard.ts.
 
 import { lstat, unlink } from "node:fs/promises";
 import http from "node:http";
+import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { renderJson } from "../exporter/json.js";
 import { ExpositionError, StoreRegistry } from "../exporter/prometheus.js";
@@ -10,6 +12,8 @@ import type { Store } from "../metrics/store.js";
 import { registerSelfMetrics } from "./self-metrics.js";
 import { renderStatusPage } from "./status-page.js";
 import type { StatusSource } from "./status.js";
+import { clientCertRefusal, tlsServerOptions } from "./tls.js";
+import { WebGuard } from "./web-guard.js";
 
 /** The logging the server needs (pino's shape). */
 export interface ServerLogger {
@@ -25,6 +29,8 @@ export interface ServerOptions {
   readonly emitProgLabel: boolean;
   readonly emitTimestamp: boolean;
   readonly log: ServerLogger;
+  /** Prometheus web configuration file (TLS, basic auth, headers); "" or undefined: plain HTTP, no auth. */
+  readonly webConfigFile?: string;
 }
 
 /** Where to listen: a UNIX socket when `unixSocket` is set, else address and port (port 0 picks a free one). */
@@ -45,7 +51,9 @@ const READY_WAIT_MS = 30_000;
 
 /** logtally's HTTP server. */
 export class MetricsServer {
-  private readonly server: http.Server;
+  private server: http.Server | https.Server | undefined;
+  private guard: WebGuard;
+  private lastRefusalLogMs = -Infinity;
   private readonly prometheus: StoreRegistry;
   private readonly openMetrics: StoreRegistry;
   private lastSkippedLogMs = -Infinity;
@@ -59,64 +67,108 @@ export class MetricsServer {
     // One registry per format: prom-client keeps the content type as registry state.
     this.prometheus = new StoreRegistry(opts.store, { ...exposition, format: "prometheus" });
     this.openMetrics = new StoreRegistry(opts.store, { ...exposition, format: "openmetrics" });
-    registerSelfMetrics([this.prometheus, this.openMetrics], opts.status);
-    this.server = http.createServer((req, res) => {
-      this.handle(req, res).catch((err: unknown) => {
-        opts.log.warn({ err, url: req.url }, "HTTP handler failed.");
-        if (!res.headersSent) send(res, 500, "text/plain; charset=utf-8", "Internal error; see logtally's log.\n");
-        else res.destroy();
-      });
-    });
-    // Prometheus keeps connections alive between scrapes; bound how long an idle one holds the process open.
-    this.server.keepAliveTimeout = 65_000;
+    registerSelfMetrics([this.prometheus, this.openMetrics], opts.status, opts.store);
+    this.guard = new WebGuard(undefined, 0, opts.log);
   }
 
-  /** Starts listening; resolves with a description of the bound address ("127.0.0.1:3903" or the socket path). */
+  /** Whether the server speaks TLS (known once listen() has read the web config). */
+  get tls(): boolean {
+    return this.server instanceof https.Server;
+  }
+
+  /**
+   * Reads the web config (if any), then starts listening; resolves with a description of the bound address
+   * ("127.0.0.1:3903" or the socket path).
+   * @throws WebConfigError when the web config file is wrong (the message names the file, line and key)
+   * @throws ListenError when the address cannot be bound
+   */
   async listen(where: ListenOptions): Promise<string> {
+    this.guard = await WebGuard.load(this.opts.webConfigFile ?? "", this.opts.log, (tls) => {
+      if (this.server instanceof https.Server) this.server.setSecureContext(tlsServerOptions(tls));
+    });
+    const server = this.createServer();
+    this.server = server;
     if (where.unixSocket !== "") await removeStaleSocket(where.unixSocket);
     await new Promise<void>((resolve, reject) => {
       const onError = (err: NodeJS.ErrnoException) => {
-        this.server.off("listening", onListening);
+        server.off("listening", onListening);
         reject(listenError(err, where));
       };
       const onListening = () => {
-        this.server.off("error", onError);
+        server.off("error", onError);
         resolve();
       };
-      this.server.once("error", onError);
-      this.server.once("listening", onListening);
-      if (where.unixSocket !== "") this.server.listen(where.unixSocket);
-      else if (where.address !== "") this.server.listen(where.port, where.address);
-      else this.server.listen(where.port);
+      server.once("error", onError);
+      server.once("listening", onListening);
+      if (where.unixSocket !== "") server.listen(where.unixSocket);
+      else if (where.address !== "") server.listen(where.port, where.address);
+      else server.listen(where.port);
     });
     return this.describeAddress();
   }
 
+  private createServer(): http.Server | https.Server {
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+      this.handle(req, res).catch((err: unknown) => {
+        this.opts.log.warn({ err, url: req.url }, "HTTP handler failed.");
+        if (!res.headersSent) send(res, 500, "text/plain; charset=utf-8", "Internal error; see logtally's log.\n");
+        else res.destroy();
+      });
+    };
+    const tls = this.guard.tls;
+    let server: http.Server | https.Server;
+    if (tls === undefined) {
+      server = http.createServer(handler);
+    } else {
+      server = https.createServer(tlsServerOptions(tls), handler);
+      // Go's RequireAnyClientCert, VerifyClientCertIfGiven and client_allowed_sans have no Node option.
+      server.on("secureConnection", (socket) => {
+        const current = this.guard.tls;
+        const why = current === undefined ? undefined : clientCertRefusal(current, socket);
+        if (why === undefined) return;
+        this.logRefusal(why, socket.remoteAddress);
+        socket.destroy();
+      });
+    }
+    // Prometheus keeps connections alive between scrapes; bound how long an idle one holds the process open.
+    server.keepAliveTimeout = 65_000;
+    return server;
+  }
+
+  private logRefusal(why: string, remote: string | undefined): void {
+    const now = Date.now();
+    if (now - this.lastRefusalLogMs < SKIPPED_LOG_INTERVAL_MS) return;
+    this.lastRefusalLogMs = now;
+    this.opts.log.warn({ remote, why }, "Refused a TLS client (logged at most once a minute).");
+  }
+
   /** The bound TCP port (for tests that listen on port 0), or undefined on a UNIX socket. */
   port(): number | undefined {
-    const a = this.server.address();
+    const a = this.server?.address();
     return a !== null && typeof a === "object" ? (a as AddressInfo).port : undefined;
   }
 
   /** Stops accepting connections and closes open ones (idle at once, busy ones after a short grace). */
   close(): Promise<void> {
-    if (!this.server.listening) return Promise.resolve();
+    const server = this.server;
+    if (server === undefined || !server.listening) return Promise.resolve();
     return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeIdleConnections();
-      const t = setTimeout(() => this.server.closeAllConnections(), 1000);
+      server.close(() => resolve());
+      server.closeIdleConnections();
+      const t = setTimeout(() => server.closeAllConnections(), 1000);
       t.unref();
     });
   }
 
   private describeAddress(): string {
-    const a = this.server.address();
-    if (a === null) return "";
+    const a = this.server?.address();
+    if (a === null || a === undefined) return "";
     if (typeof a === "string") return a;
     return a.family === "IPv6" ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (!(await this.guard.admit(req, res))) return;
     const path = (req.url ?? "/").split("?")[0];
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.setHeader("Allow", "GET, HEAD");
@@ -146,7 +198,8 @@ export class MetricsServer {
           ? send(res, 200, "text/plain; charset=utf-8", "ready\n")
           : send(res, 503, "text/plain; charset=utf-8", "starting: programs or log files not loaded yet\n");
       default:
-        return send(res, 404, "text/plain; charset=utf-8", `Not found: ${path}. Try /metrics, /json or / for the status page.\n`);
+        // The path is not echoed: an error body that repeats the request is a reflection point for injected text.
+        return send(res, 404, "text/plain; charset=utf-8", "Not found. Try /metrics, /json or / for the status page.\n");
     }
   }
 

@@ -16,6 +16,10 @@ export interface ProgramInfo {
   readonly compileFailures: number;
   /** Time spent running this program on lines, in seconds, when the runtime measures it. */
   readonly seconds?: number;
+  /** Texts its json/logfmt conditions could not parse, per format, when the runtime counts them. */
+  readonly parseFailures?: { readonly json: number; readonly logfmt: number };
+  /** Statements skipped because a field they read was missing. */
+  readonly skippedUpdates?: number;
 }
 
 /** One log file being followed. */

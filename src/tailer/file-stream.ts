@@ -1,7 +1,7 @@
 // One open log file being followed: reads new bytes in chunks, notices truncation, rotation and deletion.
 // The Tailer owns the scheduling (which stream reads next) and what happens when a path names a new file.
 import { closeSync, fstatSync, openSync, readSync, statSync, watch, type FSWatcher, type Stats } from "node:fs";
-import type { LineHandler } from "../logline.js";
+import type { FramerFactory, LineFramer, LineHandler } from "../logline.js";
 import { LineSplitter } from "./line-splitter.js";
 import { readSignatureFd, type FileSignature } from "./positions.js";
 import type { FileStatus, TailerLogger } from "./types.js";
@@ -21,6 +21,8 @@ export interface StreamHost {
   readonly logger: TailerLogger;
   readonly onLine: LineHandler;
   readonly maxLineLength: number;
+  /** The framer of each stream's lines (container unwrapping, multi-line records); none: lines go to onLine. */
+  readonly framerFor: FramerFactory | undefined;
   /** The path now names another file (rename + create, delete + recreate, symlink retarget). */
   onReplaced(stream: FileStream): void;
   /** The path no longer exists; the stream keeps draining its open file. */
@@ -63,7 +65,9 @@ export class FileStream {
   retired = false;
   /** When the file last grew, for closing retired streams after a quiet grace period. */
   lastGrowthMs = Date.now();
-  readonly splitter: LineSplitter;
+  splitter: LineSplitter;
+  /** Between the splitter and onLine when the source is framed: it may hold the last lines read (heldLines). */
+  private framer: LineFramer | undefined;
   private fd: number | undefined;
   private watcher: FSWatcher | undefined;
   private readonly tail = Buffer.alloc(TAIL_CHECK_BYTES);
@@ -75,24 +79,89 @@ export class FileStream {
   private headBeforeTruncation: Buffer | undefined;
 
   /**
-   * @param path absolute path this stream was opened through (also the name delivered with each line)
+   * @param path absolute path this stream was opened through
    * @param status the path's counters, shared with the streams that follow it after rotations
+   * @param name the name delivered with each line (the path, or the name of the file it is a rotated copy of)
+   * @param framer the framer taking over the lines and records of another stream of this name (truncation)
    */
   constructor(
     private readonly host: StreamHost,
     readonly path: string,
     readonly status: FileStatus,
+    readonly name: string = path,
+    framer: LineFramer | undefined = host.framerFor?.(name),
   ) {
-    this.splitter = new LineSplitter(host.onLine, path, host.maxLineLength);
+    this.framer = framer;
+    this.splitter = this.newSplitter();
+  }
+
+  private newSplitter(): LineSplitter {
+    const f = this.framer;
+    return new LineSplitter(f ? f.onLine : this.host.onLine, this.name, this.host.maxLineLength, f?.wantsBytes);
+  }
+
+  /**
+   * Gives this stream's framer, with the records it holds, to a stream that reads on where this one stopped (the copy
+   * of a truncated file), and takes a fresh one.
+   */
+  handOverFramer(): LineFramer | undefined {
+    const f = this.framer;
+    if (f === undefined) return undefined;
+    this.framer = this.host.framerFor?.(this.name);
+    this.splitter = this.newSplitter();
+    return f;
+  }
+
+  /** Takes `framer` (see handOverFramer) in place of this stream's own; only before anything was read. */
+  adoptFramer(framer: LineFramer | undefined): void {
+    if (framer === undefined) return;
+    this.framer?.close();
+    this.framer = framer;
+    this.splitter = this.newSplitter();
   }
 
   get isOpen(): boolean {
     return this.fd !== undefined;
   }
 
-  /** Offset up to which every line was delivered: what a restart resumes from. */
+  /**
+   * Offset up to which every line was delivered in a record: what a restart resumes from. With a framer holding the
+   * last lines read (an unfinished multi-line record, a container line waiting for its last piece), it is the first
+   * byte of the oldest held line, so a restart reads that record again, whole, and counts it once.
+   */
   get committedOffset(): number {
+    const lineEnd = this.offset - this.splitter.pendingBytes;
+    const held = this.framer?.heldLines() ?? 0;
+    return held === 0 ? lineEnd : this.startOfLastLines(lineEnd, held);
+  }
+
+  /** Offset after the last complete line read (records held by the framer not taken into account). */
+  get lineOffset(): number {
     return this.offset - this.splitter.pendingBytes;
+  }
+
+  /**
+   * The offset of the first of the last `count` lines before `end` (which follows a newline), found by reading the
+   * file backwards through the open descriptor: lines are not measured as they pass, so framing costs nothing per
+   * line for this, only when a position is saved. 0 when the file starts first.
+   */
+  private startOfLastLines(end: number, count: number): number {
+    const fd = this.fd;
+    if (fd === undefined) return end;
+    const block = Buffer.allocUnsafe(64 * 1024);
+    let newlines = 0;
+    let pos = end;
+    while (pos > 0) {
+      const from = Math.max(0, pos - block.length);
+      const n = readSync(fd, block, 0, pos - from, from);
+      if (n < pos - from) return end; // shorter than we read it: truncated, which the next read notices
+      for (let i = n - 1; i >= 0; i--) {
+        // The newline ending the last line sits at end - 1; the one before the first held line is newline count+1.
+        if (block[i] === 10 && ++newlines === count + 1) return from + i + 1;
+      }
+      pos = from;
+    }
+    return 0;
   }
 
   /**
@@ -218,7 +287,9 @@ export class FileStream {
       const lines = this.splitter.lines;
       this.splitter.flush();
       this.status.lines += this.splitter.lines - lines;
+      this.framer?.flush();
     }
+    this.framer?.close();
     if (!this.retired) this.status.open = false;
     try {
       closeSync(fd);
@@ -248,10 +319,14 @@ export class FileStream {
   }
 
   private restartAfterTruncation(how: "size" | "content"): void {
+    const framer = this.framer;
     if (this.tailLength > 0) {
       const tail = Buffer.from(this.tail.subarray(0, this.tailLength));
-      this.host.onTruncated(this, { offset: this.offset, committedOffset: this.committedOffset, tail });
+      // The copy is read from the end of the last whole line; the records held go with it (handOverFramer).
+      this.host.onTruncated(this, { offset: this.offset, committedOffset: this.lineOffset, tail });
     }
+    // No copy took the held records: the lines they hold were read, and the file starts again, so they are complete.
+    if (framer !== undefined && this.framer === framer) framer.flush();
     const dropped = this.splitter.discardPartial();
     this.host.logger.info(
       { path: this.path, offset: this.offset, droppedPartialBytes: dropped, detectedBy: how },

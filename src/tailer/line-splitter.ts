@@ -68,11 +68,14 @@ export class LineSplitter {
    * @param onLine receives every complete line and `filename`
    * @param filename the source name passed with each line (what getfilename() returns)
    * @param maxLineLength longest line in bytes; longer lines are cut (`NO_LINE_LIMIT`: never)
+   * @param bytesAsLatin1 deliver each line undecoded, one character per byte (for a framer that joins pieces of
+   *   lines split inside a UTF-8 sequence before decoding them; see LineFramer.wantsBytes)
    */
   constructor(
     private readonly onLine: LineHandler,
     public filename: string,
     readonly maxLineLength: number = DEFAULT_MAX_LINE_LENGTH,
+    private readonly bytesAsLatin1 = false,
   ) {
     if (!(maxLineLength >= 1) || !(Number.isSafeInteger(maxLineLength) || maxLineLength === NO_LINE_LIMIT)) {
       throw new RangeError(`maxLineLength must be a positive integer, got ${maxLineLength}.`);
@@ -120,8 +123,9 @@ export class LineSplitter {
           if (segEnd < pos) segEnd = view.indexOf(LF, pos + SEGMENT_BYTES);
         }
         const segCr = cr > segEnd ? -1 : cr;
-        if (isAscii(view.subarray(pos, segEnd + 1))) {
-          // ASCII: one character per byte, so character counts are the byte counts maxLineLength is measured in.
+        if (this.bytesAsLatin1 || isAscii(view.subarray(pos, segEnd + 1))) {
+          // ASCII (or bytes wanted as they are): one character per byte, so character counts are the byte counts
+          // maxLineLength is measured in.
           this.splitString(decodeLatin1(view, pos, segEnd + 1), segCr < 0 ? -1 : segCr - pos);
         } else if (segCr < 0 && segEnd - pos <= this.maxLineLength) {
           // UTF-8 without CR, in lines too short to be cut: LF never occurs inside a multi-byte sequence, so the
@@ -248,7 +252,7 @@ export class LineSplitter {
       whole = withoutCarriageReturns(whole, 0, keep, cr);
       keep = whole.length;
     }
-    this.onLine(decodeUtf8(whole, 0, keep), this.filename);
+    this.onLine(this.bytesAsLatin1 ? decodeLatin1(whole, 0, keep) : decodeUtf8(whole, 0, keep), this.filename);
   }
 
   private clearPartial(): void {

@@ -2,7 +2,7 @@
 // Depends only on src/logline.ts and the line splitter.
 import { open } from "node:fs/promises";
 import { resolve } from "node:path";
-import type { LineHandler } from "../logline.js";
+import type { LineFramer, LineHandler } from "../logline.js";
 import { LineSplitter } from "./line-splitter.js";
 
 /**
@@ -18,6 +18,8 @@ export interface ReadFileOptions {
   maxLineLength?: number;
   /** Name passed to `onLine` with each line. Default: the absolute path, as mtail's getfilename() returns it. */
   filename?: string;
+  /** Takes the lines instead of `onLine` and hands on its records (flushed at the end of the file). */
+  framer?: LineFramer;
 }
 
 /** What {@link readFileLines} read. */
@@ -42,7 +44,8 @@ export async function readFileLines(
   onLine: LineHandler,
   opts: ReadFileOptions = {},
 ): Promise<ReadFileResult> {
-  const splitter = new LineSplitter(onLine, opts.filename ?? resolve(path), opts.maxLineLength);
+  const framer = opts.framer;
+  const splitter = new LineSplitter(framer?.onLine ?? onLine, opts.filename ?? resolve(path), opts.maxLineLength, framer?.wantsBytes);
   const file = await open(path, "r");
   const buffers = [Buffer.allocUnsafe(ONE_SHOT_CHUNK_BYTES), Buffer.allocUnsafe(ONE_SHOT_CHUNK_BYTES)];
   let current = 0;
@@ -59,6 +62,7 @@ export async function readFileLines(
       splitter.push(full, 0, bytesRead);
     }
     splitter.flush();
+    framer?.flush();
   } finally {
     // A read may still be in flight when onLine threw; let it settle before closing the descriptor.
     await pending.catch(() => undefined);

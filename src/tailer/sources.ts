@@ -2,9 +2,9 @@
 // Each connection or datagram gets its own line splitter, so lines from different senders never mix.
 import { constants, open as fsOpen } from "node:fs";
 import { unlink } from "node:fs/promises";
-import { createServer, Socket, type Server } from "node:net";
+import { createServer, Socket, type AddressInfo, type Server } from "node:net";
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
-import type { LineHandler } from "../logline.js";
+import type { FramerFactory, LineHandler } from "../logline.js";
 import { LineSplitter } from "./line-splitter.js";
 import type { FileStatus, TailerLogger } from "./types.js";
 
@@ -19,6 +19,7 @@ export interface SourceContext {
   readonly onLine: LineHandler;
   readonly logger: TailerLogger;
   readonly maxLineLength: number;
+  readonly framerFor?: FramerFactory;
 }
 
 /** Whether `log` names a socket source rather than a path. */
@@ -33,7 +34,8 @@ export function newStatus(path: string): FileStatus {
 
 // Feeds one byte stream (a connection, stdin, a pipe) into its own splitter and the shared status.
 function feed(ctx: SourceContext, status: FileStatus, stream: NodeJS.ReadableStream): void {
-  const splitter = new LineSplitter(ctx.onLine, status.path, ctx.maxLineLength);
+  const framer = ctx.framerFor?.(status.path);
+  const splitter = new LineSplitter(framer?.onLine ?? ctx.onLine, status.path, ctx.maxLineLength, framer?.wantsBytes);
   const account = (): void => {
     status.lines += splitter.lines;
     status.linesCut += splitter.linesCut;
@@ -48,8 +50,11 @@ function feed(ctx: SourceContext, status: FileStatus, stream: NodeJS.ReadableStr
   });
   stream.on("end", () => {
     splitter.flush();
+    framer?.flush();
+    framer?.close();
     account();
   });
+  stream.on("close", () => framer?.close());
   stream.on("error", (err: Error) => {
     status.errors++;
     ctx.logger.warn({ err, path: status.path }, "Read error on log source.");
@@ -115,6 +120,7 @@ export async function openSocketSource(ctx: SourceContext, url: string): Promise
     status.errors++;
     ctx.logger.warn({ err, path: url }, "Error on log socket.");
   });
+  if (!unixPath) status.listening = boundAddress(server.address() as AddressInfo);
   status.open = true;
   return {
     status,
@@ -130,7 +136,9 @@ export async function openSocketSource(ctx: SourceContext, url: string): Promise
 async function openUdp(ctx: SourceContext, status: FileStatus, url: URL): Promise<Source> {
   const host = url.hostname.replace(/^\[|\]$/g, "");
   const socket: UdpSocket = createSocket(host.includes(":") ? "udp6" : "udp4");
-  const splitter = new LineSplitter(ctx.onLine, status.path, ctx.maxLineLength);
+  // Records may span datagrams: the framer keeps them across, and its idle timeout ends the last one.
+  const framer = ctx.framerFor?.(status.path);
+  const splitter = new LineSplitter(framer?.onLine ?? ctx.onLine, status.path, ctx.maxLineLength, framer?.wantsBytes);
   socket.on("message", (msg) => {
     splitter.push(msg);
     splitter.flush();
@@ -148,12 +156,19 @@ async function openUdp(ctx: SourceContext, status: FileStatus, url: URL): Promis
     status.errors++;
     ctx.logger.warn({ err, path: status.path }, "Error on log socket.");
   });
+  status.listening = boundAddress(socket.address());
   status.open = true;
   return {
     status,
     close: async () => {
       status.open = false;
+      framer?.close();
       await new Promise<void>((resolve) => socket.close(() => resolve()));
     },
   };
+}
+
+/** "host:port" of a bound socket, with IPv6 hosts in brackets as in a URL. */
+function boundAddress(a: AddressInfo): string {
+  return a.family === "IPv6" ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
 }

@@ -4,7 +4,7 @@ import { readdir, stat } from "node:fs/promises";
 import { statSync, type Stats } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { watch, type FSWatcher } from "chokidar";
-import type { LineHandler } from "../logline.js";
+import type { FramerFactory, LineHandler } from "../logline.js";
 import { DEFAULT_MAX_LINE_LENGTH } from "./line-splitter.js";
 import { compileGlob, type CompiledGlob } from "./glob.js";
 import { FileStream, identityOf, type StartAt, type StreamHost } from "./file-stream.js";
@@ -49,6 +49,7 @@ export class Tailer implements StreamHost {
   readonly logger: TailerLogger;
   readonly onLine: LineHandler;
   readonly maxLineLength: number;
+  readonly framerFor: FramerFactory | undefined;
   private readonly globs: CompiledGlob[] = [];
   private readonly socketUrls: string[] = [];
   private readonly wantStdin: boolean;
@@ -97,6 +98,7 @@ export class Tailer implements StreamHost {
     this.logger = opts.logger ?? silentLogger;
     this.onLine = opts.onLine;
     this.maxLineLength = opts.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
+    this.framerFor = opts.framerFor;
     if (!(this.maxLineLength >= 1)) throw new RangeError(`maxLineLength must be positive, got ${this.maxLineLength}.`);
     this.ignore =
       typeof opts.ignoreFilenameRegex === "string" && opts.ignoreFilenameRegex !== ""
@@ -118,7 +120,7 @@ export class Tailer implements StreamHost {
 
   /** Opens every source and starts following. Resolves once files present now are open and positioned. */
   async start(): Promise<void> {
-    const ctx = { onLine: this.onLine, logger: this.logger, maxLineLength: this.maxLineLength };
+    const ctx = { onLine: this.onLine, logger: this.logger, maxLineLength: this.maxLineLength, framerFor: this.framerFor };
     if (this.wantStdin) this.sources.push(openStdin(ctx));
     for (const url of this.socketUrls) this.sources.push(await openSocketSource(ctx, url));
     if (this.opts.resume) await this.applyPositions(this.opts.resume);
@@ -262,14 +264,15 @@ export class Tailer implements StreamHost {
     const copy = findCopy(stream.path, lost.offset, lost.tail, (id) => id === stream.identity || this.byIdentity.has(id));
     if (copy) this.copies.add(copy.identity);
     if (!copy) return;
-    const reader = new FileStream(this, copy.path, stream.status);
-    reader.splitter.filename = stream.path;
+    const reader = new FileStream(this, copy.path, stream.status, stream.path);
     try {
       if (!reader.open(lost.committedOffset, copy.identity)) return;
     } catch (err) {
       this.logger.warn({ err, path: copy.path }, "Failed to open the copy of a truncated log file.");
       return;
     }
+    // A record held when the file was truncated goes on in the copy.
+    reader.adoptFramer(stream.handOverFramer());
     this.logger.info({ path: stream.path, copy: copy.path, offset: lost.committedOffset }, "Reading the rest of a truncated log file from its copy.");
     this.byIdentity.set(copy.identity, reader);
     this.retire(reader);
@@ -397,7 +400,7 @@ export class Tailer implements StreamHost {
       }
       if (st.isFIFO()) {
         this.pipes.add(path);
-        const ctx = { onLine: this.onLine, logger: this.logger, maxLineLength: this.maxLineLength };
+        const ctx = { onLine: this.onLine, logger: this.logger, maxLineLength: this.maxLineLength, framerFor: this.framerFor };
         this.sources.push(await openNamedPipe(ctx, path));
         return;
       }
@@ -625,8 +628,7 @@ export class Tailer implements StreamHost {
         continue;
       }
       // Rotated while we were down: finish the old file from the saved offset under its old name.
-      const stream = new FileStream(this, found.path, this.statusOf(saved.path));
-      stream.splitter.filename = saved.path;
+      const stream = new FileStream(this, found.path, this.statusOf(saved.path), saved.path);
       try {
         if (!stream.open(saved.offset, found.identity)) continue;
       } catch (err) {

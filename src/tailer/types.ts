@@ -1,6 +1,6 @@
 // Public types of the tailer: options, the injected logger and the status it reports.
 // The daemon fills the options from flags and reads the status for self metrics.
-import type { LineHandler } from "../logline.js";
+import type { FramerFactory, LineHandler } from "../logline.js";
 import type { SavedPosition } from "./positions.js";
 
 /** The logger the tailer writes to (pino's shape: `log.warn({ err, path }, "Failed to open log file.")`). */
@@ -20,6 +20,11 @@ export interface TailerOptions {
   logs: string[];
   /** Receives every complete line once, with its absolute file name (or the socket URL). */
   onLine: LineHandler;
+  /**
+   * The framer of each source's lines, by the name delivered with them (see src/framing/): it takes the lines and
+   * hands records to the runtime itself. Sources it returns none for deliver their lines to `onLine`.
+   */
+  framerFor?: FramerFactory;
   /** Where the tailer logs rotations, truncations and errors. Default: silent. */
   logger?: TailerLogger;
   /** mtail --poll_interval: also check every followed file this often. 0 (default) = event-driven only. */
@@ -62,6 +67,8 @@ export interface FileStatus {
   truncations: number;
   errors: number;
   linesCut: number;
+  /** For tcp:// and udp:// sources, the address actually bound ("127.0.0.1:41234"): port 0 asks the kernel for one. */
+  listening?: string;
 }
 
 /** Totals over all sources, for the self metrics. */

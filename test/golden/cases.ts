@@ -30,6 +30,8 @@ export interface GoldenCase {
   expectedErr?: { stderr: string[] };
   /** True when the expectation was written by hand for a feature mtail rc50 lacks (see the EXTENSION file). */
   extension: boolean;
+  /** Where the expected exposition lives (programs/ cases; golden cases keep expected.prom in `dir`). */
+  expectedPath?: string;
 }
 
 /** The result of one CLI run. */
@@ -130,24 +132,63 @@ export function abstractCaseDir(text: string, dir: string): string {
   return text.split(dir).join(CASEDIR);
 }
 
-/** The ready-to-use programs in programs/: each <name>.mtail runs on samples/<name>.log against expected/<name>.prom. */
+/**
+ * The ready-to-use programs in programs/: each case DIR/NAME.test/CASE.log of a program NAME.mtail runs with
+ * --emit_prog_label=false (and the flags of CASE.yaml) against CASE.prom, the contract of `logtally test`. A
+ * program still in the older layout runs on samples/NAME.log against expected/NAME.prom (prog label included).
+ */
 export function loadProgramCases(programsDir: string): GoldenCase[] {
   if (!existsSync(programsDir)) return [];
   const dir = realpathSync(programsDir);
   return readdirSync(dir)
     .filter((f) => f.endsWith(".mtail"))
     .sort()
-    .map((prog) => {
+    .flatMap((prog): GoldenCase[] => {
       const name = prog.replace(/\.mtail$/, "");
+      const testDir = join(dir, `${name}.test`);
+      if (existsSync(testDir)) {
+        return readdirSync(testDir)
+          .filter((f) => f.endsWith(".log"))
+          .sort()
+          .map((log) => {
+            const base = log.replace(/\.log$/, "");
+            const prom = join(testDir, `${base}.prom`);
+            const yaml = join(testDir, `${base}.yaml`);
+            return {
+              name: `${name}.test/${base}`,
+              dir,
+              progs: [prog],
+              logs: [join(`${name}.test`, log)],
+              args: ["--emit_prog_label=false", ...(existsSync(yaml) ? yamlFlags(readFileSync(yaml, "utf8")) : [])],
+              expectedProm: existsSync(prom) ? readFileSync(prom, "utf8") : undefined,
+              expectedPath: prom,
+              extension: false,
+            };
+          });
+      }
       const expected = join(dir, "expected", `${name}.prom`);
-      return {
+      return [{
         name,
         dir,
         progs: [prog],
         logs: [join("samples", `${name}.log`)],
         args: [],
         expectedProm: existsSync(expected) ? readFileSync(expected, "utf8") : undefined,
+        expectedPath: expected,
         extension: false,
-      };
+      }];
+    });
+}
+
+/** A CASE.yaml's `key: value` lines as --key=value flags (cases set only scalar flags). */
+function yamlFlags(text: string): string[] {
+  return text
+    .split("\n")
+    .map((l) => l.replace(/#.*$/, "").trim())
+    .filter((l) => l !== "")
+    .map((l) => {
+      const m = /^([a-z_]+)\s*:\s*(.*)$/.exec(l);
+      if (m === null) throw new Error(`cannot read CASE.yaml line ${JSON.stringify(l)}`);
+      return `--${m[1]}=${(m[2] as string).replace(/^["']|["']$/g, "")}`;
     });
 }

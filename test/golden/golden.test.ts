@@ -132,6 +132,6 @@ defineSuite(
 defineSuite(
   "golden: programs/ with their samples",
   loadProgramCases(join(repoRoot, "programs")),
-  (c) => join(c.dir, "expected", `${c.name}.prom`),
+  (c) => c.expectedPath ?? join(c.dir, "expected", `${c.name}.prom`),
   "example programs",
 );

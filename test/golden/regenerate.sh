@@ -67,13 +67,31 @@ regen_case() {
   fi
 }
 
+# regen_program NAME: every case NAME.test/CASE.log of programs/NAME.mtail, as `logtally test` reads it: CASE.prom
+# is mtail's output with --emit_prog_label=false and the flags of CASE.yaml (`key: value` lines). A program mtail
+# cannot compile (one using logtally's extensions) keeps its hand-checked .prom files.
 regen_program() {
   local name="$1" dir="$root/programs"
-  run_mtail "$dir" "$name.mtail" "samples/$name.log"
-  if [[ $rc -ne 0 ]]; then echo "FAIL  programs/$name: mtail exited $rc:" >&2; cat "$tmp/err" >&2; failed=1; return; fi
-  mkdir -p "$dir/expected"
-  abstract "$dir" >"$dir/expected/$name.prom"
-  echo "ok    programs/$name"
+  if [[ ! -d "$dir/$name.test" ]]; then echo "skip  programs/$name (no $name.test/ folder)"; return; fi
+  local log base args
+  for log in "$dir/$name.test"/*.log; do
+    [[ -e "$log" ]] || continue
+    base="${log%.log}"
+    args=(--emit_prog_label=false)
+    if [[ -f "$base.yaml" ]]; then
+      while IFS= read -r l; do
+        l="${l%%#*}"; [[ "$l" =~ ^[[:space:]]*([a-z_]+)[[:space:]]*:[[:space:]]*(.*[^[:space:]])[[:space:]]*$ ]] || continue
+        args+=("--${BASH_REMATCH[1]}=${BASH_REMATCH[2]//[\"\']/}")
+      done <"$base.yaml"
+    fi
+    run_mtail "$dir" "$name.mtail" "$name.test/$(basename "$log")" "${args[@]}"
+    if [[ $rc -ne 0 ]]; then
+      if grep -q "compile failed" "$tmp/err"; then echo "skip  programs/$name (mtail cannot compile it: an extension)"; return; fi
+      echo "FAIL  programs/$name.test/$(basename "$base"): mtail exited $rc:" >&2; cat "$tmp/err" >&2; failed=1; continue
+    fi
+    abstract "$dir" >"$base.prom"
+    echo "ok    programs/$name.test/$(basename "$base")"
+  done
 }
 
 if [[ $# -gt 0 ]]; then

@@ -47,8 +47,9 @@ export class LogtallyProcess {
   signal: NodeJS.Signals | null = null;
   private readonly exited: Promise<void>;
 
-  constructor(args: readonly string[], cwd = REPO_ROOT) {
-    this.child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] });
+  /** Runs `node bin/logtally.js ...args`, or `...command, ...args` when a command is given (`npm start --`). */
+  constructor(args: readonly string[], cwd = REPO_ROOT, command: readonly string[] = [process.execPath, BIN], env = process.env) {
+    this.child = spawn(command[0], [...command.slice(1), ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     this.child.stdout!.setEncoding("utf8").on("data", (c: string) => (this.stdout += c));
     this.child.stderr!.setEncoding("utf8").on("data", (c: string) => (this.stderr += c));
     this.exited = new Promise((resolve) => {

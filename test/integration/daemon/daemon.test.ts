@@ -1,13 +1,13 @@
 // The daemon as users run it: a real `node bin/logtally.js` process on 127.0.0.1, real log files and program
-// files, real signals. Ports are picked by the kernel (--port 0), so two test runs on one machine (several engineers,
-// CI jobs) never talk to each other's daemons; only the config-file test uses a fixed one (39306).
+// files, real signals. Ports are picked by the kernel (--port 0, or freePort() where the port must be written in a
+// file), so two test runs on one machine (several engineers, CI jobs) never talk to each other's daemons.
 import { expect } from "chai";
 import dgram from "node:dgram";
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { LogtallyProcess, httpGet, waitForBody } from "../../helpers/logtally-process.js";
+import { LogtallyProcess, freePort, httpGet, waitForBody } from "../../helpers/logtally-process.js";
 import { waitFor } from "../../helpers/wait-for.js";
 
 const COUNT_PROGRAM = "counter requests_total by method\n/^(?P<method>[A-Z]+) / {\n  requests_total[$method]++\n}\n";
@@ -100,6 +100,34 @@ describe("daemon (integration)", function () {
     await waitForBody(port, "/metrics", (b) => b.includes('logtally_program_loaded{prog="gauge.mtail"} 1'));
   });
 
+  it("reloads on SIGHUP, and only then for each signal (the watcher alone would not log this)", async () => {
+    const d = start(["--progs", progs, "--port", "0", "--address", "127.0.0.1"]);
+    await d.waitForHttp();
+    const reloads = () => d.stderr.split("\n").filter((l) => l.includes('"msg":"Reloading programs."')).length;
+    expect(reloads()).to.equal(0);
+    d.child.kill("SIGHUP");
+    await waitFor(() => reloads() === 1, 10_000, () => d.stderr);
+    d.child.kill("SIGHUP");
+    await waitFor(() => reloads() === 2, 10_000, () => d.stderr);
+    // Still running after both signals (Node's default for SIGHUP is to exit).
+    expect(d.exitCode).to.equal(null);
+    expect(await d.stop()).to.equal(0);
+  });
+
+  it("runs the garbage collector on its interval: `del ... after` series disappear while the daemon runs", async () => {
+    writeFileSync(path.join(progs, "count.mtail"),
+      "counter session by id\n/^open (?P<id>\\w+)$/ {\n  session[$id]++\n}\n/^close (?P<id>\\w+)$/ {\n  del session[$id] after 1s\n}\n");
+    const log = path.join(logs, "app.log");
+    writeFileSync(log, "");
+    const d = start(["--progs", progs, "--logs", log, "--port", "0", "--address", "127.0.0.1",
+      "--expired_metrics_gc_interval=200ms"]);
+    const port = await d.waitForHttp();
+    appendFileSync(log, "open a\nopen b\nclose a\n");
+    await waitForBody(port, "/metrics", (b) => b.includes('session{id="a",prog="count.mtail"} 1') && b.includes('session{id="b",prog="count.mtail"} 1'));
+    const after = await waitForBody(port, "/metrics", (b) => !b.includes('session{id="a"'), 10_000);
+    expect(after).to.include('session{id="b",prog="count.mtail"} 1');
+  });
+
   it("exits 1 naming the port when it is already in use", async () => {
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
@@ -154,8 +182,10 @@ describe("daemon (integration)", function () {
   });
 
   it("keeps serving and stops cleanly when the collectors are dead", async () => {
+    // Ports free a moment ago, so nothing listens there.
+    const [graphitePort, statsdPort] = [await freePort(), await freePort()];
     const d = start(["--progs", progs, "--port", "0", "--address", "127.0.0.1", "--metric_push_interval=100ms",
-      "--graphite_host_port=127.0.0.1:39399", "--statsd_hostport=127.0.0.1:39398"]);
+      `--graphite_host_port=127.0.0.1:${graphitePort}`, `--statsd_hostport=127.0.0.1:${statsdPort}`]);
     const port = await d.waitForHttp();
     await waitFor(() => d.stderr.includes("Pushing to graphite failed"), 10_000, () => d.stderr);
     expect((await httpGet({ port }, "/metrics")).status).to.equal(200);
@@ -190,7 +220,7 @@ describe("daemon (integration)", function () {
   });
 
   it("reads a config file, and names a mistyped key in it", async () => {
-    const port = 39306; // fixed: log_level warn hides the "Serving" line that --port 0 relies on
+    const port = await freePort(); // log_level warn hides the "Serving" line that --port 0 relies on
     const good = path.join(dir, "good.yaml");
     writeFileSync(good, `progs: progs\nport: ${port}\naddress: 127.0.0.1\nlog_level: warn\n`);
     const d = start(["--config", good]);
@@ -199,7 +229,7 @@ describe("daemon (integration)", function () {
     expect(await d.stop()).to.equal(0);
 
     const bad = path.join(dir, "bad.yaml");
-    writeFileSync(bad, "progs: progs\nprot: 39307\n");
+    writeFileSync(bad, "progs: progs\nprot: 3903\n");
     const b = start(["--config", bad]);
     expect(await b.exit()).to.equal(2);
     expect(b.stderr).to.include(`${bad}:2:1: unknown key "prot". Did you mean "port"?`);

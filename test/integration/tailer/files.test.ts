@@ -8,9 +8,12 @@ import { join } from "node:path";
 import { waitFor } from "../../helpers/wait-for.js";
 import { numbered, tick, useSandbox } from "./harness.js";
 
-describe("tailer (integration): files", function () {
+// Each suite runs twice: as the tailer alone, and with a framer holding the last line of every source (the body
+// is left unindented so that this loop does not touch every line of the suites).
+for (const framed of [false, true]) {
+describe(`tailer (integration): files${framed ? " (framed)" : ""}`, function () {
   this.timeout(30000);
-  const sb = useSandbox();
+  const sb = useSandbox(framed);
 
   it("reads files present at start-up from their end, and steady appends after", async () => {
     const path = join(sb.dir(), "app.log");
@@ -33,7 +36,7 @@ describe("tailer (integration): files", function () {
     writeFileSync(path, "a\nb\n");
     const { c } = await sb.start({ logs: [path], readFromStart: true });
     await c.waitForCount(2);
-    c.expectExactly(["a", "b"]);
+    await c.expectExactly(["a", "b"]);
   });
 
   it("logrotate create while writing: finishes the old file (late writes too), then follows the new one", async () => {
@@ -54,7 +57,7 @@ describe("tailer (integration): files", function () {
     }
     closeSync(fd);
     await c.waitForCount(want.length);
-    c.expectExactly(want);
+    await c.expectExactly(want);
     await waitFor(() => tailer.stats().rotations === 1, 5000, () => JSON.stringify(tailer.stats()));
   });
 
@@ -74,7 +77,7 @@ describe("tailer (integration): files", function () {
     }
     closeSync(fd);
     await c.waitForCount(want.length);
-    c.expectExactly(want);
+    await c.expectExactly(want);
     expect(tailer.stats().truncations).to.equal(1);
   });
 
@@ -93,7 +96,7 @@ describe("tailer (integration): files", function () {
     for (let i = 2000; i < 3000; i++) writeSync(fd, want[i] + "\n");
     closeSync(fd);
     await c.waitForCount(want.length);
-    c.expectExactly(want);
+    await c.expectExactly(want);
     expect(tailer.stats().truncations).to.equal(1);
   });
 
@@ -110,7 +113,7 @@ describe("tailer (integration): files", function () {
     for (let i = 200; i < 400; i++) writeSync(fd, want[i] + "\n");
     closeSync(fd);
     await c.waitForCount(400);
-    c.expectExactly(want);
+    await c.expectExactly(want);
   });
 
   it("truncation in place, even when the file grows past the old offset before the tailer looks", async () => {
@@ -125,7 +128,7 @@ describe("tailer (integration): files", function () {
     truncateSync(path, 0);
     appendFileSync(path, second.join("\n") + "\n");
     await c.waitForCount(400);
-    c.expectExactly([...first, ...second]);
+    await c.expectExactly([...first, ...second]);
     expect(tailer.stats().truncations).to.equal(1);
     // And plain truncation to a smaller size.
     truncateSync(path, 0);
@@ -146,7 +149,7 @@ describe("tailer (integration): files", function () {
     await c.waitForCount(3);
     appendFileSync(join(sub, "b.log"), "b2\n");
     await c.waitForCount(4);
-    c.expectExactly(["a1", "a2", "b1", "b2"]);
+    await c.expectExactly(["a1", "a2", "b1", "b2"]);
     expect(tailer.files().map((f) => f.path).sort()).to.deep.equal([join(sb.dir(), "a.log"), join(sub, "b.log")]);
   });
 
@@ -164,7 +167,7 @@ describe("tailer (integration): files", function () {
     await tick();
     writeFileSync(path, "five\n");
     await c.waitForCount(5);
-    c.expectExactly(["one", "two", "three", "four", "five"]);
+    await c.expectExactly(["one", "two", "three", "four", "five"]);
   });
 
   it("delete and recreate is found even when the directory watcher reports nothing", async () => {
@@ -184,7 +187,7 @@ describe("tailer (integration): files", function () {
     await waitFor(() => infos.includes("Log file was removed or renamed."), 5000, () => JSON.stringify(infos));
     writeFileSync(path, "two\n");
     await c.waitForCount(2);
-    c.expectExactly(["one", "two"]);
+    await c.expectExactly(["one", "two"]);
   });
 
   it("partial lines wait for their end and are delivered once, whole", async () => {
@@ -229,7 +232,7 @@ describe("tailer (integration): files", function () {
     tailer.cannotWatch([...t.active.values()][0] as never, new Error("ENOSPC"));
     appendFileSync(path, "polled 1\npolled 2\n");
     await c.waitForCount(2);
-    c.expectExactly(["polled 1", "polled 2"]);
+    await c.expectExactly(["polled 1", "polled 2"]);
     expect(logs.join("\n")).to.include("polling them instead");
   });
 
@@ -248,7 +251,7 @@ describe("tailer (integration): files", function () {
     renameSync(link + ".tmp", link); // ln -sfn, atomically
     appendFileSync(b, "b1\n");
     await c.waitForCount(3);
-    c.expectExactly(["a1", "a2", "b1"]);
+    await c.expectExactly(["a1", "a2", "b1"]);
     expect(new Set(c.files)).to.deep.equal(new Set([link]));
   });
 
@@ -267,7 +270,7 @@ describe("tailer (integration): files", function () {
       await tick();
     }
     await c.waitForCount(want.length, 20000);
-    c.expectExactly(want);
+    await c.expectExactly(want);
     for (const f of tailer.files()) expect(f.lines, f.path).to.equal(20);
     expect(tailer.stats().openFiles).to.equal(n);
   });
@@ -307,9 +310,9 @@ describe("tailer (integration): files", function () {
   });
 });
 
-describe("tailer (integration): rotated names matching the glob", function () {
+describe(`tailer (integration): rotated names matching the glob${framed ? " (framed)" : ""}`, function () {
   this.timeout(30000);
-  const sb = useSandbox();
+  const sb = useSandbox(framed);
 
   it("app.log -> app.log.1 under 'app.log*': the rotated file is never read twice, late writes still once", async () => {
     const path = join(sb.dir(), "app.log");
@@ -330,13 +333,13 @@ describe("tailer (integration): rotated names matching the glob", function () {
     const size = statSync(path + ".1").size;
     await waitFor(() => tailer.files().some((f) => f.path === path + ".1" && f.open && f.offset === size), 10000,
       () => JSON.stringify(tailer.files()));
-    c.expectExactly([...first, ...second, ...late]);
+    await c.expectExactly([...first, ...second, ...late]);
   });
 });
 
-describe("tailer (integration): copytruncate copies matching the glob", function () {
+describe(`tailer (integration): copytruncate copies matching the glob${framed ? " (framed)" : ""}`, function () {
   this.timeout(30000);
-  const sb = useSandbox();
+  const sb = useSandbox(framed);
 
   it("app.log.1 made by copytruncate under 'app.log*' is not read again as a new file", async () => {
     const path = join(sb.dir(), "app.log");
@@ -356,14 +359,14 @@ describe("tailer (integration): copytruncate copies matching the glob", function
     closeSync(fd);
     await c.waitForCount(600);
     await rescans(5);
-    c.expectExactly(want);
+    await c.expectExactly(want);
     expect(tailer.files().map((f) => f.path)).to.deep.equal([path]);
   });
 });
 
-describe("tailer (integration): directories", function () {
+describe(`tailer (integration): directories${framed ? " (framed)" : ""}`, function () {
   this.timeout(30000);
-  const sb = useSandbox();
+  const sb = useSandbox(framed);
 
   it("a glob whose directory does not exist yet is picked up when the directory appears", async () => {
     const sub = join(sb.dir(), "later");
@@ -373,7 +376,7 @@ describe("tailer (integration): directories", function () {
     await c.waitForCount(1);
     appendFileSync(join(sub, "x.log"), "x2\n");
     await c.waitForCount(2);
-    c.expectExactly(["x1", "x2"]);
+    await c.expectExactly(["x1", "x2"]);
   });
 
   it("comma-separated --logs values are split, as mtail does", async () => {
@@ -383,6 +386,7 @@ describe("tailer (integration): directories", function () {
     appendFileSync(join(sb.dir(), "a.log"), "a\n");
     appendFileSync(join(sb.dir(), "b.txt"), "b\n");
     await c.waitForCount(2);
-    c.expectExactly(["a", "b"]);
+    await c.expectExactly(["a", "b"]);
   });
 });
+}

@@ -1,13 +1,16 @@
 // Tailer restarts with a state directory: positions resume exactly, also across rotations made while stopped.
 import { expect } from "chai";
-import { appendFileSync, copyFileSync, existsSync, readFileSync, renameSync, truncateSync, unlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, existsSync, readFileSync, renameSync, statSync, truncateSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Tailer } from "../../../src/tailer/tailer.js";
 import { Collector, numbered, useSandbox } from "./harness.js";
 
-describe("tailer (integration): restart with stateDir", function () {
+// Each suite runs twice: as the tailer alone, and with a framer holding the last line of every source (the body
+// is left unindented so that this loop does not touch every line of the suites).
+for (const framed of [false, true]) {
+describe(`tailer (integration): restart with stateDir${framed ? " (framed)" : ""}`, function () {
   this.timeout(30000);
-  const sb = useSandbox();
+  const sb = useSandbox(framed);
 
   interface FirstRun {
     path: string;
@@ -47,7 +50,7 @@ describe("tailer (integration): restart with stateDir", function () {
     const down = appendWhileDown(path, "down", 50);
     await restart();
     await c.waitForCount(151);
-    c.expectExactly([...first, "half a line", ...down]);
+    await c.expectExactly([...first, "half a line", ...down]);
   });
 
   it("rename + create while down: finishes the old file from its position, reads the new one whole", async () => {
@@ -58,11 +61,11 @@ describe("tailer (integration): restart with stateDir", function () {
     writeFileSync(path, fresh.join("\n") + "\n");
     const tailer = await restart();
     await c.waitForCount(171);
-    c.expectExactly([...first, "half a line", ...late, ...fresh]);
+    await c.expectExactly([...first, "half a line", ...late, ...fresh]);
     const more = numbered("more", 0, 10);
     appendFileSync(path, more.join("\n") + "\n");
     await c.waitForCount(181);
-    c.expectExactly([...first, "half a line", ...late, ...fresh, ...more]);
+    await c.expectExactly([...first, "half a line", ...late, ...fresh, ...more]);
     expect(tailer.files().find((f) => f.path === path)!.lines).to.equal(1 + 30 + 40 + 10);
   });
 
@@ -76,7 +79,7 @@ describe("tailer (integration): restart with stateDir", function () {
     appendFileSync(path, fresh.join("\n") + "\n");
     await restart();
     await c.waitForCount(100 + 1 + 30 + 300);
-    c.expectExactly([...first, "half a line", ...late, ...fresh]);
+    await c.expectExactly([...first, "half a line", ...late, ...fresh]);
   });
 
   it("delete + recreate while down: the new file is read whole; the positions file is valid JSON", async () => {
@@ -87,6 +90,36 @@ describe("tailer (integration): restart with stateDir", function () {
     writeFileSync(path, "new 1\nnew 2\n");
     await restart();
     await c.waitForCount(102);
-    c.expectExactly([...first, "new 1", "new 2"]);
+    await c.expectExactly([...first, "new 1", "new 2"]);
+  });
+
+  it("a rotated file still draining at stop is saved too: late writes to it while down are read once", async () => {
+    const dir = sb.dir();
+    const path = join(dir, "app.log");
+    const stateDir = join(dir, "state");
+    const c = new Collector();
+    // A long grace keeps the rotated file open (draining) until the stop, whatever the machine's speed.
+    const start = async (): Promise<Tailer> =>
+      (await sb.start({ logs: [join(dir, "*.log")], stateDir, rotatedGraceMs: 60_000 }, c)).tailer;
+    writeFileSync(path, "");
+    const tailer = await start();
+    const old = numbered("old", 0, 20);
+    appendFileSync(path, old.join("\n") + "\n");
+    await c.waitForCount(20);
+    renameSync(path, path + ".1"); // app.log.1 no longer matches *.log: only the open stream still reads it
+    const fresh = numbered("fresh", 0, 5);
+    writeFileSync(path, fresh.join("\n") + "\n");
+    await c.waitForCount(25); // the new file is read, so the rotation was seen
+    await tailer.stop();
+    const saved = JSON.parse(readFileSync(join(stateDir, "logtally-positions.json"), "utf8")) as { files: { ino: number; offset: number }[] };
+    const rotated = statSync(path + ".1");
+    expect(saved.files.find((f) => f.ino === rotated.ino), JSON.stringify(saved.files)).to.include({ offset: rotated.size });
+
+    const late = numbered("late", 0, 7);
+    appendFileSync(path + ".1", late.join("\n") + "\n");
+    await start();
+    await c.waitForCount(32);
+    await c.expectExactly([...old, ...fresh, ...late]);
   });
 });
+}

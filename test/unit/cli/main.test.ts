@@ -6,7 +6,7 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import { main } from "../../../src/cli/main.js";
 import { ONE_SHOT_SEMI_SPACE_LIMIT_BYTES, type YoungGenerationLimit } from "../../../src/cli/young-generation.js";
-import { httpGet } from "../../helpers/logtally-process.js";
+import { freePort, httpGet } from "../../helpers/logtally-process.js";
 import { waitFor } from "../../helpers/wait-for.js";
 
 /** A writable that keeps what was written. */
@@ -85,6 +85,16 @@ describe("cli/main", () => {
     expect(r.stdout).to.equal(
       "# HELP lines defined at count.mtail:1:9-13\n# TYPE lines counter\n" +
         'lines{kind="get",prog="count.mtail"} 2\nlines{kind="put",prog="count.mtail"} 1\n',
+    );
+  });
+
+  it("one-shot openmetrics output: unknown-typed counter as mtail names it, closing # EOF", async () => {
+    const r = await run(["-progs", progs, "--logs", log, "--one_shot", "--one_shot_format=openmetrics"]);
+    expect(r.stderr).to.equal("");
+    expect(r.code).to.equal(0);
+    expect(r.stdout).to.equal(
+      "# HELP lines defined at count.mtail:1:9-13\n# TYPE lines unknown\n" +
+        'lines{kind="get",prog="count.mtail"} 2\nlines{kind="put",prog="count.mtail"} 1\n# EOF\n',
     );
   });
 
@@ -170,7 +180,7 @@ describe("cli/main", () => {
   }
 
   it("runs the daemon in-process until told to stop, keeping the young-generation limit", async () => {
-    const port = 39396;
+    const port = await freePort(); // log_level warn hides the "Serving" line that --port 0 relies on
     let stop: () => void = () => {};
     const stopped = new Promise<void>((resolve) => (stop = resolve));
     const limit = limitSpy();

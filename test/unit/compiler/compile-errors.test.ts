@@ -95,9 +95,83 @@ const cases: { name: string; src: string; errors: [string, string][] }[] = [
     errors: [["strptime.mtail:2:16-17:", "Expecting a format string for argument 2 of strptime()"]],
   },
   {
+    // The second update has no `trace_id' capture in scope: its exemplar could never be labelled.
+    name: "exemplar-unbound.mtail",
+    src: "histogram h buckets 1, 2 exemplar trace_id\n/(?P<v>\\d+) (?P<trace_id>\\w+)/ {\n  h = $v\n}\n/(?P<v>\\d+)$/ {\n  h = $v\n}\n",
+    errors: [["exemplar-unbound.mtail:6:3-8:", "Exemplar label `trace_id' of `h' can never be bound at this update: no capture group of that name is visible here."]],
+  },
+  {
+    name: "exemplar-counter-unbound.mtail",
+    src: "counter c by route exemplar request_id\n/(?P<route>\\S+)/ {\n  c[$route]++\n}\n",
+    errors: [["exemplar-counter-unbound.mtail:3:3-13:", "Exemplar label `request_id' of `c'"]],
+  },
+  {
+    name: "exemplar-on-gauge.mtail",
+    src: "gauge g exemplar id\n/(?P<id>\\d+)/ {\n  g = 1\n}\n",
+    errors: [["exemplar-on-gauge.mtail:1:9-19:", "Exemplars belong to counters and histograms; `g' is a gauge."]],
+  },
+  {
+    name: "exemplar-names.mtail",
+    src: "counter c exemplar id, id, \"bad-name\"\n/(?P<id>\\d+)/ {\n  c++\n}\n",
+    errors: [
+      ["exemplar-names.mtail:1:11-", "Exemplar label `id' is listed twice."],
+      ["exemplar-names.mtail:1:11-", "Exemplar label `bad-name' is not a valid label name."],
+    ],
+  },
+  {
+    name: "native-gauge.mtail",
+    src: "gauge g native\n/x/ {\n  g = 1\n}\n",
+    errors: [["native-gauge.mtail:1:7:", "Only a histogram can be `native'; `g' is a gauge."]],
+  },
+  {
     name: "syntax.mtail",
     src: "counter c\n/x/ {\n  c++\n",
     errors: [["syntax.mtail:4:1:", "syntax error: unexpected end of file."]],
+  },
+  {
+    name: "field-path-outside-block.mtail",
+    src: "counter c by m\n/x/ {\n  c[$http.method]++\n}\n",
+    errors: [["field-path-outside-block.mtail:3:5-16:", "Field `$http.method' is read outside a json or logfmt block."]],
+  },
+  {
+    name: "quoted-field-outside-block.mtail",
+    src: "counter c by m\n/x/ {\n  c[$\"user-agent\"]++\n}\n",
+    errors: [["quoted-field-outside-block.mtail:3:5-17:", "Field `$\"user-agent\"' is read outside a json or logfmt block."]],
+  },
+  {
+    name: "json-of-a-number.mtail",
+    src: "counter c\n/(\\d+)/ {\n  json($1) {\n    c++\n  }\n}\n",
+    errors: [["json-of-a-number.mtail:3:8-9:", "json() parses a string, not a value of type Int."]],
+  },
+  {
+    name: "logfmt-of-an-int-expression.mtail",
+    src: "counter c\nlogfmt(1 + 2) {\n  c++\n}\n",
+    errors: [["logfmt-of-an-int-expression.mtail:2:8-12:", "logfmt() parses a string, not a value of type Int."]],
+  },
+  {
+    name: "record-as-a-value.mtail",
+    src: "gauge g\n/x/ {\n  g = json(\"{}\")\n}\n",
+    errors: [["record-as-a-value.mtail:3:7-16:", "`json' opens a block: use it as a condition, like `json { ... }'."]],
+  },
+  {
+    name: "two-records-in-one-condition.mtail",
+    src: "counter c\njson && logfmt {\n  c++\n}\n",
+    errors: [["two-records-in-one-condition.mtail:2:9-14:", "A condition can parse only one record"]],
+  },
+  {
+    name: "field-as-a-condition.mtail",
+    src: "counter c\njson {\n  $ok {\n    c++\n  }\n}\n",
+    errors: [["field-as-a-condition.mtail:3:3-5:", "Can't use a field as a condition by itself."]],
+  },
+  {
+    name: "field-in-begin.mtail",
+    src: "counter c\nbegin {\n  json {\n    c++\n  }\n}\n",
+    errors: [["field-in-begin.mtail:3:3-6:", "can't be parsed in a `begin' block"]],
+  },
+  {
+    name: "field-in-else-of-its-record.mtail",
+    src: "counter c by l\njson {\n} else {\n  c[$level]++\n}\n",
+    errors: [["field-in-else-of-its-record.mtail:4:5-10:", "Capture group `$level' was not defined"]],
   },
 ];
 

@@ -1,9 +1,10 @@
 // Graphite: the encoder's plaintext lines (mtail's format, checked against a running mtail's push) and the TCP
-// sink against a real listener on 127.0.0.1 (ports 39100-39199), including a dead and a stalled collector.
+// sink against a real listener on 127.0.0.1 (on ports the kernel picks), including a dead and a stalled collector.
 
 import { expect } from "chai";
 import net from "node:net";
 import { encodeGraphite, GraphiteSink } from "../../../src/exporter/graphite.js";
+import { freePort } from "../../helpers/logtally-process.js";
 import { basicStore, twoProgramsStore, untouchedStore } from "./fixtures.js";
 
 function listen(port: number, onSocket: (s: net.Socket) => void): Promise<net.Server> {
@@ -12,6 +13,11 @@ function listen(port: number, onSocket: (s: net.Socket) => void): Promise<net.Se
     server.once("error", reject);
     server.listen(port, "127.0.0.1", () => resolve(server));
   });
+}
+
+/** The port a listening server was given. */
+function portOf(server: net.Server): number {
+  return (server.address() as net.AddressInfo).port;
 }
 
 function close(server: net.Server): Promise<void> {
@@ -60,12 +66,12 @@ describe("exporter/graphite", () => {
     let received = "";
     let done!: () => void;
     const closed = new Promise<void>((r) => (done = r));
-    const server = await listen(39120, (s) => {
+    const server = await listen(0, (s) => {
       s.on("data", (b) => (received += b.toString("utf8")));
       s.on("end", done);
     });
     try {
-      const sink = new GraphiteSink({ hostPort: "127.0.0.1:39120", prefix: "gp." });
+      const sink = new GraphiteSink({ hostPort: `127.0.0.1:${portOf(server)}`, prefix: "gp." });
       const result = await sink.pushOnce(basicStore());
       await closed;
       const want = encodeGraphite(basicStore(), { prefix: "gp." });
@@ -77,12 +83,13 @@ describe("exporter/graphite", () => {
   });
 
   it("reports a dead collector without throwing, and pushes again next time", async () => {
-    const sink = new GraphiteSink({ hostPort: "127.0.0.1:39121" });
+    const port = await freePort(); // nobody listens there until the test does
+    const sink = new GraphiteSink({ hostPort: `127.0.0.1:${port}` });
     const result = await sink.pushOnce(basicStore());
     expect(result.ok).to.equal(false);
     expect(result.error?.message).to.match(/ECONNREFUSED/);
     let received = "";
-    const server = await listen(39121, (s) => s.on("data", (b) => (received += b.toString())));
+    const server = await listen(port, (s) => s.on("data", (b) => (received += b.toString())));
     try {
       expect((await sink.pushOnce(basicStore())).ok).to.equal(true);
       expect(received).to.include("basic.mtail.lines_total 6 1704164650\n");
@@ -93,12 +100,12 @@ describe("exporter/graphite", () => {
 
   it("gives up on a stalled collector after the timeout, skipping pushes meanwhile", async () => {
     const held: net.Socket[] = [];
-    const server = await listen(39122, (s) => {
+    const server = await listen(0, (s) => {
       s.pause(); // never reads: with a big enough push the write cannot finish
       held.push(s);
     });
     try {
-      const sink = new GraphiteSink({ hostPort: "127.0.0.1:39122", timeoutMs: 300 });
+      const sink = new GraphiteSink({ hostPort: `127.0.0.1:${portOf(server)}`, timeoutMs: 300 });
       const big = basicStore();
       const m = big.metrics().find((x) => x.name === "bytes")!;
       for (let i = 0; i < 50_000; i++) m.get2("host" + i, "GET").add(1, 1);

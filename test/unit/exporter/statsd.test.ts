@@ -1,11 +1,12 @@
 // StatsD: the encoder's lines (mtail's format, checked against a running mtail's datagrams) and the UDP sink,
-// tested against a real socket on 127.0.0.1 (ports 39100-39199).
+// tested against a real socket on 127.0.0.1 (on ports the kernel picks).
 
 import { expect } from "chai";
 import dgram from "node:dgram";
 import { Store } from "../../../src/metrics/store.js";
 import { Kind, ValueType } from "../../../src/metrics/types.js";
 import { StatsdEncoder, StatsdSink } from "../../../src/exporter/statsd.js";
+import { freePort } from "../../helpers/logtally-process.js";
 import { basicStore, twoProgramsStore } from "./fixtures.js";
 
 function histogramStore(): { store: Store; observe: (v: number) => void } {
@@ -122,14 +123,14 @@ describe("exporter/statsd", () => {
     let server: dgram.Socket;
     beforeEach(async () => {
       server = dgram.createSocket("udp4");
-      await new Promise<void>((resolve) => server.bind(39110, "127.0.0.1", resolve));
+      await new Promise<void>((resolve) => server.bind(0, "127.0.0.1", resolve));
     });
     afterEach(async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     });
 
     it("pushes one datagram per metric to the collector", async () => {
-      const sink = new StatsdSink({ hostPort: "127.0.0.1:39110", prefix: "pre." });
+      const sink = new StatsdSink({ hostPort: `127.0.0.1:${server.address().port}`, prefix: "pre." });
       const store = basicStore();
       const expectedCount = new StatsdEncoder().encode(store).length;
       const got = receive(server, (g) => g.length >= expectedCount);
@@ -141,7 +142,7 @@ describe("exporter/statsd", () => {
   });
 
   it("does not throw or hang when nobody listens", async () => {
-    const sink = new StatsdSink({ hostPort: "127.0.0.1:39111" });
+    const sink = new StatsdSink({ hostPort: `127.0.0.1:${await freePort()}` }); // nobody listens there
     const first = await sink.pushOnce(basicStore());
     const second = await sink.pushOnce(basicStore());
     expect(first.sent + second.sent).to.be.greaterThan(0);

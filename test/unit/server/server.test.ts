@@ -1,4 +1,4 @@
-// The HTTP server against a real store and a fake StatusSource, on 127.0.0.1 (ports 39390-39399).
+// The HTTP server against a real store and a fake StatusSource, on 127.0.0.1 (port 0: the kernel picks a free one).
 import { expect } from "chai";
 import http from "node:http";
 import { Store } from "../../../src/metrics/store.js";
@@ -7,7 +7,8 @@ import { ListenError, MetricsServer, wantsOpenMetrics } from "../../../src/serve
 import { escapeHtml } from "../../../src/server/status-page.js";
 import type { ProgramInfo, StatusSource } from "../../../src/server/status.js";
 
-const PORT = 39390;
+/** The port the server under test was given by the kernel (set in `before`). */
+let PORT = 0;
 const silent = { info: () => {}, warn: () => {} };
 
 function get(path: string, headers: Record<string, string> = {}, method = "GET"): Promise<{ status: number; type: string; body: string }> {
@@ -45,7 +46,10 @@ describe("server/MetricsServer", () => {
     const r = runtime.load("count.mtail", "counter lines_seen by kind\n/^(?P<kind>\\w+)/ {\n  lines_seen[$kind]++\n}\n");
     expect(r.ok).to.equal(true);
     for (const l of ["get a", "put b", "get c"]) runtime.processLine(l, "/var/log/app.log");
-    expect(await server.listen({ address: "127.0.0.1", port: PORT, unixSocket: "" })).to.equal(`127.0.0.1:${PORT}`);
+    const bound = await server.listen({ address: "127.0.0.1", port: 0, unixSocket: "" });
+    PORT = server.port()!;
+    expect(PORT).to.be.greaterThan(0);
+    expect(bound).to.equal(`127.0.0.1:${PORT}`);
   });
   after(() => server.close());
 
@@ -164,7 +168,7 @@ describe("server helpers", () => {
 });
 
 describe("server/MetricsServer before start-up has finished", () => {
-  const READY_PORT = 39398;
+  let READY_PORT = 0;
   const store = new Store();
   let ready = false;
   const events: string[] = [];
@@ -183,7 +187,10 @@ describe("server/MetricsServer before start-up has finished", () => {
     startedMs: Date.now(),
   };
   const server = new MetricsServer({ store, status, version: "0", emitProgLabel: true, emitTimestamp: false, log: silent });
-  before(() => server.listen({ address: "127.0.0.1", port: READY_PORT, unixSocket: "" }));
+  before(async () => {
+    await server.listen({ address: "127.0.0.1", port: 0, unixSocket: "" });
+    READY_PORT = server.port()!;
+  });
   after(() => server.close());
 
   it("holds /metrics until the daemon is ready, then answers", async () => {

@@ -9,6 +9,10 @@ import { strptimeCases } from "./strptime-cases.js";
 // Zone abbreviations (IST, AEST) are read from the system's tzdata, as Go reads them; Intl alone names them "GMT+5:30".
 const hasTzdata = existsSync("/usr/share/zoneinfo/Asia/Kolkata") || process.env.ZONEINFO !== undefined;
 
+// Layouts of the table that mtail 3.0.0~rc50 refuses at compile time (`mtail --compile_only` says "invalid time
+// format string"); every other layout of the table must be accepted.
+const REFUSED_LAYOUTS = new Set(["2006-01-02T15:04:05.000Z", "1136239445", "_2006"]);
+
 // The table's yearless cases were recorded in 2026.
 const now2026 = (): number => Date.UTC(2026, 5, 15, 12);
 
@@ -16,10 +20,15 @@ describe("strptime", () => {
   describe("parses as mtail does", () => {
     for (const c of strptimeCases) {
       const name = `${JSON.stringify(c.layout)} ${JSON.stringify(c.value)}${c.zone ? ` in ${c.zone}` : ""}`;
-      it(name, () => {
-        // mtail refuses to compile a program with such a layout, so it never parses anything with it.
-        if (checkLayout(c.layout) !== undefined) return;
-        if (c.zone !== undefined && c.layout.includes("MST") && !hasTzdata) return;
+      it(name, function () {
+        // mtail refuses to compile a program with such a layout ("invalid time format string"), so it never parses
+        // anything with it: the case checks that we refuse it too, and only for the layouts known to be refused.
+        if (REFUSED_LAYOUTS.has(c.layout)) {
+          expect(checkLayout(c.layout), "layout refused as mtail refuses it").to.be.a("string");
+          return;
+        }
+        expect(checkLayout(c.layout), "layout accepted").to.equal(undefined);
+        if (c.zone !== undefined && c.layout.includes("MST") && !hasTzdata) this.skip();
         const run = (): number =>
           Math.floor(parseTime(compileLayout(c.layout), c.value, resolveZone(c.zone ?? ""), { nowMs: now2026 }) / 1000);
         if (c.want === "error") expect(run).to.throw(TimeParseError, /^parsing time /);

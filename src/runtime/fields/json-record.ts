@@ -1,0 +1,324 @@
+// A lazy JSON scanner: checks that a text is one JSON object (RFC 8259, as JSON.parse accepts it) and records
+// where the values of the wanted keys (a FieldPaths tree) lie, without building the object or any string it does
+// not need. Skipped values are checked with an explicit stack, so 10,000 levels of nesting cost no recursion;
+// only wanted paths recurse, as deep as the longest path a program reads. Imports only ./.
+
+import type { FieldPaths, KeyNode } from "./field-paths.js";
+import { numberAt, numberText, parseNumber, unescapeAt } from "./values.js";
+
+/** What a recorded slot holds. */
+const enum Kind {
+  Null = 0,
+  /** A string without escapes: its body is text[start, end). */
+  Str = 1,
+  /** A string with escapes: decoded on reading. */
+  EscStr = 2,
+  Num = 3,
+  True = 4,
+  False = 5,
+  Obj = 6,
+  Arr = 7,
+}
+
+const OBJ = 0;
+const ARR = 1;
+/** States of skipValue: at an opening bracket, at a member or element, after a value. */
+const OPEN = 0;
+const ELEMENT = 1;
+const AFTER = 2;
+
+const isWs = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+/** One parsed JSON record: the slots of its wanted fields. Reused from line to line (see RecordCache). */
+export class JsonRecord {
+  /** The text last parsed, and whether it was a JSON object. */
+  text = "";
+  ok = false;
+  /** FieldPaths.version the parse saw (a record parsed before a path was added lacks that slot). */
+  version = -1;
+  /** When the cache last handed this record out (LRU). */
+  used = 0;
+  /** A slot holds a value of this parse when its stamp is the current generation. */
+  private gen = 0;
+  private stamp = new Float64Array(0);
+  private kind = new Uint8Array(0);
+  private start = new Int32Array(0);
+  private end = new Int32Array(0);
+  /** Container kinds of the value being skipped (OBJ/ARR), grown as deep as the input nests. */
+  private stack = new Uint8Array(64);
+  /** Set by stringEnd: whether the string just scanned holds an escape. */
+  private escaped = false;
+
+  constructor(private readonly paths: FieldPaths) {}
+
+  /** Parses `text`; afterwards `ok` says whether it is a JSON object. Never throws, linear in the text. */
+  parse(text: string): void {
+    this.text = text;
+    this.version = this.paths.version;
+    if (this.stamp.length < this.paths.size) this.grow(this.paths.size);
+    this.gen++;
+    let i = this.ws(0);
+    if (text.charCodeAt(i) !== 0x7b) {
+      this.ok = false;
+      return;
+    }
+    i = this.object(i, this.paths.root);
+    this.ok = i >= 0 && this.ws(i) === text.length;
+  }
+
+  has(slot: number): boolean {
+    return this.stamp[slot] === this.gen && this.kind[slot] !== Kind.Null;
+  }
+
+  num(slot: number): number | undefined {
+    if (this.stamp[slot] !== this.gen) return undefined;
+    const s = this.start[slot] as number;
+    const e = this.end[slot] as number;
+    switch (this.kind[slot]) {
+      case Kind.Num:
+      case Kind.Str:
+        return numberAt(this.text, s, e);
+      case Kind.EscStr:
+        return parseNumber(unescapeAt(this.text, s, e));
+      default:
+        return undefined;
+    }
+  }
+
+  str(slot: number): string | undefined {
+    if (this.stamp[slot] !== this.gen) return undefined;
+    const s = this.start[slot] as number;
+    const e = this.end[slot] as number;
+    switch (this.kind[slot]) {
+      case Kind.Str:
+      case Kind.Obj:
+      case Kind.Arr:
+        return this.text.slice(s, e);
+      case Kind.EscStr:
+        return unescapeAt(this.text, s, e);
+      case Kind.Num:
+        return numberText(numberAt(this.text, s, e) as number);
+      case Kind.True:
+        return "true";
+      case Kind.False:
+        return "false";
+      default:
+        return undefined;
+    }
+  }
+
+  private grow(size: number): void {
+    const copy = <T extends Float64Array | Uint8Array | Int32Array>(a: T, b: T): T => {
+      b.set(a);
+      return b;
+    };
+    this.stamp = copy(this.stamp, new Float64Array(size));
+    this.kind = copy(this.kind, new Uint8Array(size));
+    this.start = copy(this.start, new Int32Array(size));
+    this.end = copy(this.end, new Int32Array(size));
+  }
+
+  private ws(i: number): number {
+    const t = this.text;
+    while (i < t.length && isWs(t.charCodeAt(i))) i++;
+    return i;
+  }
+
+  /** Scans the object at text[i] ('{'), recording the members `node` wants; returns the index after it or -1. */
+  private object(i: number, node: KeyNode): number {
+    const t = this.text;
+    i = this.ws(i + 1);
+    if (t.charCodeAt(i) === 0x7d) return i + 1;
+    for (;;) {
+      if (t.charCodeAt(i) !== 0x22) return -1;
+      const keyEnd = this.stringEnd(i);
+      if (keyEnd < 0) return -1;
+      const child = node.children === 0 ? undefined
+        : this.escaped ? node.child(unescapeAt(t, i + 1, keyEnd))
+        : node.childAt(t, i + 1, keyEnd);
+      i = this.ws(keyEnd + 1);
+      if (t.charCodeAt(i) !== 0x3a) return -1;
+      i = this.ws(i + 1);
+      i = child === undefined ? this.skipValue(i) : this.member(i, child);
+      if (i < 0) return -1;
+      i = this.ws(i);
+      const c = t.charCodeAt(i);
+      if (c === 0x2c) i = this.ws(i + 1);
+      else if (c === 0x7d) return i + 1;
+      else return -1;
+    }
+  }
+
+  /** Records the value at text[i] in `node`'s slot (a later duplicate key replaces it, as in JSON.parse). */
+  private member(i: number, node: KeyNode): number {
+    const sub = node.subtree;
+    for (let k = 1; k < sub.length; k++) this.stamp[sub[k] as number] = 0;
+    const slot = node.slot;
+    const t = this.text;
+    const c = t.charCodeAt(i);
+    let kind: Kind;
+    let start = i;
+    let end: number;
+    if (c === 0x22) {
+      const e = this.stringEnd(i);
+      if (e < 0) return -1;
+      kind = this.escaped ? Kind.EscStr : Kind.Str;
+      start = i + 1;
+      end = e;
+      i = e + 1;
+    } else {
+      i = c === 0x7b && node.children > 0 ? this.object(i, node) : this.skipValue(i);
+      if (i < 0) return -1;
+      end = i;
+      kind = c === 0x7b ? Kind.Obj : c === 0x5b ? Kind.Arr : c === 0x74 ? Kind.True : c === 0x66 ? Kind.False : c === 0x6e ? Kind.Null : Kind.Num;
+    }
+    this.stamp[slot] = this.gen;
+    this.kind[slot] = kind;
+    this.start[slot] = start;
+    this.end[slot] = end;
+    return i;
+  }
+
+  /** The index of the closing quote of the string at text[i], or -1 if it is not a valid JSON string. */
+  private stringEnd(i: number): number {
+    const t = this.text;
+    const n = t.length;
+    let escaped = false;
+    let j = i + 1;
+    for (;;) {
+      if (j >= n) return -1;
+      const c = t.charCodeAt(j);
+      if (c === 0x22) break;
+      if (c === 0x5c) {
+        escaped = true;
+        const d = t.charCodeAt(j + 1);
+        if (d === 0x75) {
+          for (let k = j + 2; k < j + 6; k++) {
+            const h = t.charCodeAt(k) | 0x20;
+            if (!((h >= 0x30 && h <= 0x39) || (h >= 0x61 && h <= 0x66))) return -1;
+          }
+          j += 6;
+        } else if (d === 0x22 || d === 0x5c || d === 0x2f || d === 0x62 || d === 0x66 || d === 0x6e || d === 0x72 || d === 0x74) {
+          j += 2;
+        } else {
+          return -1;
+        }
+        continue;
+      }
+      if (c < 0x20) return -1;
+      j++;
+    }
+    this.escaped = escaped;
+    return j;
+  }
+
+  /** The index after the number at text[i] (JSON's grammar: no `+`, no leading zeros, digits around `.`), or -1. */
+  private numberEnd(i: number): number {
+    const t = this.text;
+    if (t.charCodeAt(i) === 0x2d) i++;
+    const digits = (j: number): number => {
+      let k = j;
+      while (k < t.length && t.charCodeAt(k) >= 0x30 && t.charCodeAt(k) <= 0x39) k++;
+      return k;
+    };
+    if (t.charCodeAt(i) === 0x30) i++;
+    else {
+      const j = digits(i);
+      if (j === i) return -1;
+      i = j;
+    }
+    if (t.charCodeAt(i) === 0x2e) {
+      const j = digits(i + 1);
+      if (j === i + 1) return -1;
+      i = j;
+    }
+    const e = t.charCodeAt(i) | 0x20;
+    if (e === 0x65) {
+      i++;
+      const s = t.charCodeAt(i);
+      if (s === 0x2b || s === 0x2d) i++;
+      const j = digits(i);
+      if (j === i) return -1;
+      i = j;
+    }
+    return i;
+  }
+
+  /** The index after a scalar at text[i] (string, number, true, false, null), or -1. */
+  private scalarEnd(i: number): number {
+    const t = this.text;
+    const c = t.charCodeAt(i);
+    if (c === 0x22) {
+      const e = this.stringEnd(i);
+      return e < 0 ? -1 : e + 1;
+    }
+    if (c === 0x74) return t.startsWith("true", i) ? i + 4 : -1;
+    if (c === 0x66) return t.startsWith("false", i) ? i + 5 : -1;
+    if (c === 0x6e) return t.startsWith("null", i) ? i + 4 : -1;
+    if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return this.numberEnd(i);
+    return -1;
+  }
+
+  /** Checks the value at text[i] without recording anything; returns the index after it, or -1. */
+  private skipValue(i: number): number {
+    const t = this.text;
+    let c = t.charCodeAt(i);
+    if (c !== 0x7b && c !== 0x5b) return this.scalarEnd(i);
+    let depth = 0;
+    let state = OPEN;
+    for (;;) {
+      if (state === OPEN) {
+        // text[i] opens a container.
+        if (depth === this.stack.length) {
+          const bigger = new Uint8Array(depth * 2);
+          bigger.set(this.stack);
+          this.stack = bigger;
+        }
+        const kind: number = c === 0x7b ? OBJ : ARR;
+        this.stack[depth++] = kind;
+        i = this.ws(i + 1);
+        c = t.charCodeAt(i);
+        if (c === (kind === OBJ ? 0x7d : 0x5d)) {
+          i++;
+          depth--;
+          state = AFTER;
+        } else {
+          state = ELEMENT;
+        }
+      } else if (state === ELEMENT) {
+        // text[i] (c) starts a member (key first) or an element.
+        if (this.stack[depth - 1] === OBJ) {
+          if (c !== 0x22) return -1;
+          const e = this.stringEnd(i);
+          if (e < 0) return -1;
+          i = this.ws(e + 1);
+          if (t.charCodeAt(i) !== 0x3a) return -1;
+          i = this.ws(i + 1);
+          c = t.charCodeAt(i);
+        }
+        if (c === 0x7b || c === 0x5b) {
+          state = OPEN;
+        } else {
+          i = this.scalarEnd(i);
+          if (i < 0) return -1;
+          state = AFTER;
+        }
+      } else {
+        // After a value: the end, a comma, or the innermost container's closing bracket.
+        if (depth === 0) return i;
+        i = this.ws(i);
+        c = t.charCodeAt(i);
+        if (c === 0x2c) {
+          i = this.ws(i + 1);
+          c = t.charCodeAt(i);
+          state = ELEMENT;
+        } else if (c === (this.stack[depth - 1] === OBJ ? 0x7d : 0x5d)) {
+          i++;
+          depth--;
+        } else {
+          return -1;
+        }
+      }
+    }
+  }
+}
