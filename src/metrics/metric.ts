@@ -26,6 +26,25 @@ export interface RestoredSeries {
   readonly count?: number;
 }
 
+/**
+ * Every series of a metric at one instant (Metric.copyColumns), indexed by series id: series `ids[i]` has label j
+ * `labels[j][id]`, value `cells[2 * id]` (a histogram's sum), time `cells[2 * id + 1]`, and so on.
+ */
+export interface SeriesColumns {
+  /** The live series, in creation order. */
+  readonly ids: readonly number[];
+  readonly labels: readonly (readonly string[])[];
+  readonly cells: Float64Array;
+  readonly ttls: Float64Array;
+  /** Text metrics' values, else null. */
+  readonly texts: readonly string[] | null;
+  /** Histograms: buckets per series (+Inf included), 0 for other kinds. */
+  readonly buckets: number;
+  /** Histograms: `buckets` non-cumulative counts per id, and the number of observations per id. */
+  readonly bucketCounts: Float64Array | null;
+  readonly observations: Float64Array | null;
+}
+
 /** OpenMetrics: an exemplar's label names and values together hold at most 128 UTF-8 characters. */
 export const EXEMPLAR_MAX_CHARS = 128;
 
@@ -430,7 +449,27 @@ export class Metric implements SeriesStorage {
     return out;
   }
 
-  // ---- snapshots (src/state/ saves a series through the readers above and puts it back with this) ----
+  // ---- snapshots (src/state/ copies the series with copyColumns and puts them back with restoreSeries) ----
+
+  /**
+   * A copy of every series at this instant, by column and indexed by series id (as the readers above are), for a
+   * state snapshot: taken between two lines, so it must be quick. Copying the arrays whole costs a few memcpys
+   * where reading 200k series through the per-id readers cost 50-120 ms on a loaded 2-core machine. New per-series
+   * fields (exemplars, native buckets) belong here and in restoreSeries.
+   */
+  copyColumns(): SeriesColumns {
+    const top = this.top;
+    return {
+      ids: this.ids(),
+      labels: this.columns.map((c) => c.slice(0, top)),
+      cells: this.cells.slice(0, 2 * top),
+      ttls: this.ttls.slice(0, top),
+      texts: this.strs === null ? null : this.strs.slice(0, top),
+      buckets: this.nb,
+      bucketCounts: this.nb > 0 ? this.hist.slice(0, top * this.nb) : null,
+      observations: this.nb > 0 ? this.hcount.slice(0, top) : null,
+    };
+  }
 
   /**
    * Puts back one series saved in a snapshot: creates it (or finds it) by its label values in key order and sets

@@ -28,7 +28,7 @@ export function restoreSnapshot(store: Store, snapshot: Snapshot): RestoreReport
     }
     restoreMetric(saved, (labels, s) => target.restoreSeries(labels, s));
     metrics++;
-    series += saved.count;
+    series += saved.series.ids.length;
   }
   return { metrics, series, skipped };
 }
@@ -36,14 +36,17 @@ export function restoreSnapshot(store: Store, snapshot: Snapshot): RestoreReport
 type Put = (labels: string[], s: RestoredSeries) => void;
 
 function restoreMetric(m: SavedMetric, put: Put): void {
-  const k = m.decl.keys.length;
-  for (let i = 0; i < m.count; i++) {
-    put(m.labels.slice(i * k, i * k + k) as string[], {
-      value: m.texts !== null ? (m.texts[i] as string) : (m.values[i] as number),
-      timeMs: m.times[i] as number,
-      ttlMs: m.ttls[i] as number,
-      counts: m.bucketCounts?.subarray(i * m.buckets, (i + 1) * m.buckets),
-      count: m.observations?.[i],
-    });
+  const c = m.series;
+  for (const id of c.ids) {
+    put(
+      c.labels.map((col) => col[id] as string),
+      {
+        value: c.texts !== null ? (c.texts[id] as string) : (c.cells[2 * id] as number),
+        timeMs: c.cells[2 * id + 1] as number,
+        ttlMs: c.ttls[id] as number,
+        counts: c.bucketCounts?.subarray(id * c.buckets, (id + 1) * c.buckets),
+        count: c.observations?.[id],
+      },
+    );
   }
 }
