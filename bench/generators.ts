@@ -85,14 +85,19 @@ const HANDLERS = ["/api/users", "/api/orders", "/api/items", "/api/search", "/ap
 const HANDLER_MEDIAN = [0.02, 0.05, 0.015, 0.12, 0.08, 0.03, 0.001, 0.004, 0.6, 0.9, 1.5, 0.01];
 
 /** Application log lines with a handler and a float latency in seconds (log-normal per handler). */
-export const generateLatency: Generator = (path, lines, seed) => {
+export const generateLatency: Generator = (path, lines, seed) => latencyLines(path, lines, seed, HANDLERS.length);
+
+/** The same lines over the first five handlers only (the native-histogram workload: 5 series). */
+export const generateLatencyFive: Generator = (path, lines, seed) => latencyLines(path, lines, seed, 5);
+
+function latencyLines(path: string, lines: number, seed: number, handlers: number): number {
   const prng = new Prng(seed);
   const out = new LogWriter(path);
   const clock = new SecondClock((d) => d.toISOString().slice(0, 19));
   let ms = START_MS;
   for (let i = 0; i < lines; i++) {
     ms += prng.int(20);
-    const h = prng.int(HANDLERS.length);
+    const h = prng.int(handlers);
     const latency = HANDLER_MEDIAN[h]! * Math.exp(0.8 * prng.normal());
     const status = prng.int(50) === 0 ? 500 : 200;
     out.line(`${clock.at(ms)}.${String(ms % 1000).padStart(3, "0")}Z handler=${HANDLERS[h]} method=${prng.int(4) === 0 ? "POST" : "GET"} ` +
@@ -100,7 +105,7 @@ export const generateLatency: Generator = (path, lines, seed) => {
   }
   out.close();
   return out.bytes;
-};
+}
 
 /** Distinct sessions in the high-cardinality log (fewer when fewer lines are asked for). */
 export const HIGH_CARDINALITY_SERIES = 200_000;

@@ -1,6 +1,7 @@
 // Turns benchmark rows into a Markdown table (pasteable into docs/performance.md), with the issue's targets
 // checked beside each row, and the warnings about differing outputs.
 import type { OneShotRow, Outcome, Row, TailRow } from "./results.js";
+import { WORKLOADS } from "./workloads.js";
 
 /** Targets from issue 4. */
 export const TARGETS = {
@@ -9,6 +10,10 @@ export const TARGETS = {
   tailShareOfOneShot: 0.7,
   rssLimitMb: 100,
   idleCpuPercent: 1,
+  /** Issue 10: a framed workload against its baseline (same program, plain or unwrapped lines). */
+  framedShareOfPlain: 0.8,
+  /** native-histogram lines/s as a share of the classic histogram workload's. */
+  nativeShareOfClassic: 0.8,
 } as const;
 
 function rate(n: number): string {
@@ -45,6 +50,29 @@ function targetsOf(row: Row, rows: readonly Row[]): string {
     if (row.mtail?.ok) {
       const x = lt.linesPerSec / row.mtail.stats.linesPerSec;
       out.push(`>=${TARGETS.speedUpOverMtail}x mtail: ${mark(x >= TARGETS.speedUpOverMtail)}`);
+    }
+    const baseline = WORKLOADS.find((w) => w.name === row.workload)?.baseline;
+    const base = baseline === undefined ? undefined : rows.find((r): r is OneShotRow => r.mode === "one-shot" && r.workload === baseline && r.lines === row.lines);
+    if (base?.logtally.ok) {
+      // As for native-histogram below: judged per CPU second (wall-clock share beside it), since other load on a
+      // shared machine changes between the two workloads' runs.
+      const b = base.logtally.stats;
+      const wall = lt.linesPerSec / b.linesPerSec;
+      const cpu = lt.medianCpuMs !== null && b.medianCpuMs !== null ? b.medianCpuMs / lt.medianCpuMs : null;
+      const share = cpu ?? wall;
+      const detail = cpu === null ? `${(wall * 100).toFixed(0)}%` : `${(cpu * 100).toFixed(0)}% per CPU s, ${(wall * 100).toFixed(0)}% wall`;
+      out.push(`>=${TARGETS.framedShareOfPlain * 100}% of ${baseline}: ${mark(share >= TARGETS.framedShareOfPlain)} (${detail})`);
+    }
+    const classic = rows.find((r): r is OneShotRow => r.mode === "one-shot" && r.workload === "histogram" && r.lines === row.lines);
+    if (row.workload === "native-histogram" && classic?.logtally.ok) {
+      // Both are one process on one core: lines per CPU second compare them even when other load on the machine
+      // changes between the two workloads' runs (wall-clock share shown beside it).
+      const c = classic.logtally.stats;
+      const wall = lt.linesPerSec / c.linesPerSec;
+      const cpu = lt.medianCpuMs !== null && c.medianCpuMs !== null ? c.medianCpuMs / lt.medianCpuMs : null;
+      const share = cpu ?? wall;
+      const detail = cpu === null ? `${(wall * 100).toFixed(0)}%` : `${(cpu * 100).toFixed(0)}% per CPU s, ${(wall * 100).toFixed(0)}% wall`;
+      out.push(`>=${TARGETS.nativeShareOfClassic * 100}% of histogram: ${mark(share >= TARGETS.nativeShareOfClassic)} (${detail})`);
     }
     if (row.workload === "linecount" && row.floor.ok) {
       const within = row.floor.stats.linesPerSec / lt.linesPerSec;

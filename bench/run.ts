@@ -28,12 +28,12 @@ const say = (s: string) => process.stderr.write(s + "\n");
 interface Contender {
   name: "logtally" | "mtail" | "floor";
   command: string;
-  args: (program: string, log: string) => string[];
+  args: (program: string, log: string, flags?: readonly string[]) => string[];
 }
 
 function contenders(opts: BenchOptions, withMtail: boolean): Contender[] {
   const list: Contender[] = [
-    { name: "logtally", command: process.execPath, args: (p, l) => [LOGTALLY_BIN, "--progs", p, "--logs", l, "--one_shot", "--one_shot_format=prometheus"] },
+    { name: "logtally", command: process.execPath, args: (p, l, flags = []) => [LOGTALLY_BIN, "--progs", p, "--logs", l, "--one_shot", "--one_shot_format=prometheus", ...flags] },
   ];
   if (withMtail) {
     // --log_dir keeps mtail's glog files (one set per run) out of /tmp itself. --port 0: rc50 starts its HTTP
@@ -74,7 +74,8 @@ function failureText(r: RunResult): string {
 async function runOneShot(w: Workload, opts: BenchOptions, withMtail: boolean): Promise<OneShotRow> {
   const log = ensureLog(opts.outDir, w.log, opts.lines, say);
   const program = join(PROGRAMS_DIR, w.program);
-  const list = contenders(opts, withMtail);
+  // The bare-Node floor counts lines: not the records of a framed workload (--log_format, --multiline).
+  const list = contenders(opts, withMtail).filter((c) => c.name !== "floor" || w.flags === undefined);
   const results = new Map<string, RunResult[]>(list.map((c) => [c.name, []]));
   const failed = new Map<string, string>();
   if (!existsSync(LOGTALLY_MAIN)) failed.set("logtally", `not built yet (${LOGTALLY_MAIN} is missing)`);
@@ -82,7 +83,7 @@ async function runOneShot(w: Workload, opts: BenchOptions, withMtail: boolean): 
   for (let run = 1; run <= opts.runs; run++) {
     for (const c of list) {
       if (failed.has(c.name)) continue;
-      const r = await runMeasured(c.command, c.args(program, log.path), { stdoutPath: outPath(c.name), cwd: ROOT, timeReportPath: join(opts.tmpDir, "time.txt") });
+      const r = await runMeasured(c.command, c.args(program, log.path, w.flags), { stdoutPath: outPath(c.name), cwd: ROOT, timeReportPath: join(opts.tmpDir, "time.txt") });
       if (r.exitCode !== 0) {
         failed.set(c.name, failureText(r));
         say(`  ${w.name} run ${run}/${opts.runs} ${c.name}: FAILED, ${failureText(r)}`);
@@ -94,7 +95,7 @@ async function runOneShot(w: Workload, opts: BenchOptions, withMtail: boolean): 
   }
   const outcome = (name: string): Outcome =>
     failed.has(name) ? { ok: false, error: failed.get(name)! } : { ok: true, stats: statsOf(results.get(name)!, opts.lines, log.bytes) };
-  const floor = outcome("floor");
+  const floor = w.flags === undefined ? outcome("floor") : { ok: false as const, error: "not run" };
   const floorCount = floor.ok ? Number(readFileSync(outPath("floor"), "utf8")) : NaN;
   if (floor.ok && floorCount !== opts.lines) say(`  warning: the floor counted ${floorCount} lines in ${log.path}, expected ${opts.lines}.`);
   const row: OneShotRow = {
@@ -173,7 +174,7 @@ async function profile(opts: BenchOptions): Promise<void> {
     const dir = join(opts.tmpDir, "prof", w.name);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
-    const args = ["--cpu-prof", `--cpu-prof-dir=${dir}`, LOGTALLY_BIN, "--progs", join(PROGRAMS_DIR, w.program), "--logs", log.path, "--one_shot", "--one_shot_format=prometheus"];
+    const args = ["--cpu-prof", `--cpu-prof-dir=${dir}`, LOGTALLY_BIN, "--progs", join(PROGRAMS_DIR, w.program), "--logs", log.path, "--one_shot", "--one_shot_format=prometheus", ...(w.flags ?? [])];
     const r = await runMeasured(process.execPath, args, { stdoutPath: "ignore", cwd: ROOT, timeReportPath: join(opts.tmpDir, "time.txt") });
     const file = readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).map((f) => join(dir, f)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
     if (r.exitCode !== 0 || !file) {
@@ -215,7 +216,7 @@ async function main(argv: string[]): Promise<number> {
   const rows: Row[] = [];
   for (const w of WORKLOADS.filter((x) => opts.workloads.includes(x.name))) {
     say(`${w.name}: ${w.about}`);
-    if (w.mode === "one-shot") rows.push(await runOneShot(w, opts, mtail !== null));
+    if (w.mode === "one-shot") rows.push(await runOneShot(w, opts, mtail !== null && w.logtallyOnly !== true));
     else if (w.mode === "tail") rows.push(await runTail(w, opts, mtail !== null));
     else rows.push(await runIdleWorkload(w, opts, mtail !== null));
   }

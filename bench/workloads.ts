@@ -2,10 +2,11 @@
 // daemon or idle daemon), and the targets. Logs are generated once per (kind, lines) and reused.
 import { existsSync, mkdirSync, renameSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { generateApache, generateLatency, generateSessions, type Generator } from "./generators.js";
+import { generateApache, generateLatency, generateLatencyFive, generateSessions, type Generator } from "./generators.js";
+import { criGenerator, generatePython } from "./framing-generators.js";
 import { generateSyslog } from "./syslog-generator.js";
 
-export type LogKind = "apache" | "syslog" | "latency" | "sessions";
+export type LogKind = "apache" | "syslog" | "latency" | "latency5" | "sessions" | "cri" | "python";
 export type Mode = "one-shot" | "tail" | "idle";
 
 export interface Workload {
@@ -16,14 +17,27 @@ export interface Workload {
   mode: Mode;
   /** One sentence for the report. */
   about: string;
+  /** A logtally extension mtail cannot run: measured without mtail. */
+  logtallyOnly?: boolean;
+  /** Extra logtally flags (framing). */
+  flags?: readonly string[];
+  /** The workload (same program, unwrapped or plain lines) whose logtally rate this one must reach 80% of. */
+  baseline?: string;
 }
 
 export const WORKLOADS: readonly Workload[] = [
   { name: "apache", program: "apache.mtail", log: "apache", mode: "one-shot", about: "combined log, named captures, strptime, two counters by method/version/status" },
   { name: "linecount", program: "linecount.mtail", log: "apache", mode: "one-shot", about: "one counter per line (read-and-split floor)" },
   { name: "histogram", program: "histogram.mtail", log: "latency", mode: "one-shot", about: "float latency into a 10-bucket histogram by handler" },
+  { name: "native-histogram", program: "native-histogram.mtail", log: "latency5", mode: "one-shot", logtallyOnly: true, about: "float latency into a native histogram by handler, 5 series (logtally only: mtail has no native histograms)" },
   { name: "many-rules", program: "many-rules.mtail", log: "syslog", mode: "one-shot", about: "42 independent syslog rules, each strptime + regex" },
   { name: "high-cardinality", program: "high-cardinality.mtail", log: "sessions", mode: "one-shot", about: "counter by session id, 200,000 series" },
+  { name: "cri", program: "apache.mtail", log: "cri", mode: "one-shot", flags: ["--log_format=cri"], logtallyOnly: true, baseline: "apache",
+    about: "the apache log in CRI wrappers (1 line in 9 split into P + F pieces, 10% of physical lines), --log_format=cri" },
+  { name: "python", program: "python.mtail", log: "python", mode: "one-shot", logtallyOnly: true,
+    about: "Python log, 5% of records tracebacks, read as plain lines (baseline of python-multiline)" },
+  { name: "python-multiline", program: "python.mtail", log: "python", mode: "one-shot", flags: ["--multiline=python"], logtallyOnly: true, baseline: "python",
+    about: "the same Python log with --multiline=python: each traceback joined into its ERROR record" },
   { name: "tail", program: "apache.mtail", log: "apache", mode: "tail", about: "daemon follows a file while the apache log is appended; time until /metrics shows every line" },
   { name: "idle", program: "linecount.mtail", log: "apache", mode: "idle", about: "daemon following 200 idle files for 10 s: CPU use" },
 ];
@@ -32,7 +46,10 @@ const GENERATORS: Record<LogKind, { generate: Generator; seed: number }> = {
   apache: { generate: generateApache, seed: 0x5eed0001 },
   syslog: { generate: generateSyslog, seed: 0x5eed0002 },
   latency: { generate: generateLatency, seed: 0x5eed0003 },
+  latency5: { generate: generateLatencyFive, seed: 0x5eed0005 },
   sessions: { generate: generateSessions, seed: 0x5eed0004 },
+  cri: { generate: criGenerator(0x5eed0001), seed: 0x5eed0007 },
+  python: { generate: generatePython, seed: 0x5eed0006 },
 };
 
 /** Bump when a generator's output changes, so stale cached logs are not reused. */

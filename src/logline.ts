@@ -44,6 +44,11 @@ export interface LineFramer {
    */
   readonly wantsBytes: boolean;
   /**
+   * With `wantsBytes`: takes the lines the splitter knows to be ASCII (it checks each 64 KiB segment), which then
+   * need no UTF-8 decoding at all. Lines not known to be ASCII go to `onLine`.
+   */
+  readonly onAsciiLine?: LineHandler;
+  /**
    * How many of the last lines taken are held, not yet handed on in a record: a restart must read the stream again
    * from the first byte of the oldest of them to count every record once.
    */

@@ -191,7 +191,7 @@ export function checkSymbols(root: StmtList, diags: DiagnosticList): SymbolTable
       if (c === undefined) {
         // An invalid name is reported once, at the declaration (checkExemplarNames).
         if (!LABEL_NAME.test(name)) return;
-        diags.add(update.pos, `Exemplar label \`${name}' of \`${m.name}' can never be bound at this update: no capture group of that name is visible here.\n\tTry naming a group \`(?P<${name}>...)' in a pattern around this update, or remove \`${name}' from its \`exemplar' list.`);
+        diags.add(update.pos, `Exemplar label \`${name}' of \`${m.name}' can never be bound at this update: no capture group of that name and no json or logfmt record is visible here.\n\tTry naming a group \`(?P<${name}>...)' in a pattern around this update, or remove \`${name}' from its \`exemplar' list.`);
         continue;
       }
       if (c.kind === "record") {

@@ -545,7 +545,7 @@ export function generate(
   const cond = (s: CondStmt): void => {
     let test = s.cond === null ? "!matched" : atom(() => truthy(s.cond as Expr, false));
     if (trace) {
-      const kind = s.cond === null ? "otherwise" : s.cond.kind === "PatternExpr" ? "pattern" : "expr";
+      const kind = s.cond === null ? "otherwise" : s.cond.kind === "PatternExpr" || s.cond.kind === "RecordExpr" ? "pattern" : "expr";
       conditions.push({ pos: s.cond?.pos ?? s.pos, kind });
       test = `T.cond(${conditions.length - 1}, ${test})`;
     }

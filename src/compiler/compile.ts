@@ -155,6 +155,8 @@ export interface ProgramTracer {
   regex(index: number, re: RegExp): RegExpLike;
   metric(index: number, handle: MetricHandle): MetricHandle;
   cond(index: number, value: boolean): boolean;
+  /** Wraps the record reader of a program with json/logfmt conditions, to see each record parsed and its fields. */
+  records?(reader: RecordReader): RecordReader;
 }
 
 /** What a traced program knows about its own source, for explaining what it did. */
@@ -355,7 +357,8 @@ export function compile(name: string, source: string, options: CompileOptions = 
         metrics.map((m, i) => tracer.metric(i, m)),
         regexes.map((r, i) => tracer.regex(i, r)),
         bmpRegexes.map((r, i) => tracer.regex(i, r)),
-        globals, keys, onError, literals, scanner, tracer, records,
+        globals, keys, onError, literals, scanner, tracer,
+        records === undefined || tracer.records === undefined ? records : { ...records, reader: tracer.records(records.reader) },
       );
     },
   };

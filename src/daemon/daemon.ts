@@ -7,7 +7,7 @@ import type { Options } from "./options.js";
 import { Store } from "../metrics/store.js";
 import { Runtime } from "../runtime/index.js";
 import { MetricsServer } from "../server/server.js";
-import type { LogFileInfo, ProgramInfo, RemoteWriteTotals, StatusSource, TailerTotals } from "../server/status.js";
+import type { LogFileInfo, LogPatternInfo, ProgramInfo, RemoteWriteTotals, StatusSource, TailerTotals } from "../server/status.js";
 import { createLineSource, type LineSource } from "./line-source.js";
 import { ProgramManager } from "./program-manager.js";
 import { PushScheduler } from "./push.js";
@@ -172,6 +172,9 @@ export class Daemon implements StatusSource {
   files(): readonly LogFileInfo[] {
     return this.lines.files();
   }
+  patterns(): readonly LogPatternInfo[] {
+    return this.lines.patterns();
+  }
   tailerStats(): TailerTotals {
     return this.lines.stats();
   }
@@ -180,6 +183,10 @@ export class Daemon implements StatusSource {
   }
   ready(): boolean {
     return this.started;
+  }
+  notReadyReason(): string {
+    const never = this.programs().filter((p) => !p.loaded).map((p) => p.name);
+    return never.length === 0 ? "" : `not ready: never compiled: ${never.join(", ")} (see the status page)`;
   }
   whenReady(): Promise<void> {
     return this.readyPromise;

@@ -5,20 +5,30 @@ import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { compileGlob } from "../tailer/glob.js";
 
-/** The paths to read for `logs`: plain paths as given, each glob replaced by its sorted matches. */
-export async function expandLogs(logs: readonly string[]): Promise<string[]> {
-  const out: string[] = [];
+/** One --logs entry and the paths it stands for. */
+export interface ExpandedPattern {
+  /** As given on the command line or in the config file. */
+  pattern: string;
+  /** Whether it has wildcards; a plain path stands for itself whether or not it exists. */
+  isGlob: boolean;
+  /** The plain path, or the glob's matches sorted. */
+  files: string[];
+}
+
+/** Each of `logs` with the paths to read for it: plain paths as given, each glob replaced by its sorted matches. */
+export async function expandLogs(logs: readonly string[]): Promise<ExpandedPattern[]> {
+  const out: ExpandedPattern[] = [];
   for (const log of logs) {
     const g = compileGlob(log);
     if (!g.isGlob) {
-      out.push(log);
+      out.push({ pattern: log, isGlob: false, files: [log] });
       continue;
     }
     const matches: string[] = [];
     await walk(g.base, g.depth, (file) => {
       if (g.regex.test(file)) matches.push(file);
     });
-    out.push(...matches.sort());
+    out.push({ pattern: log, isGlob: true, files: matches.sort() });
   }
   return out;
 }

@@ -4,7 +4,7 @@
 import type { Logger } from "pino";
 import type { Options } from "./options.js";
 import type { LineHandler, RecordHandler } from "../logline.js";
-import type { LogFileInfo, TailerTotals } from "../server/status.js";
+import type { LogFileInfo, LogPatternInfo, TailerTotals } from "../server/status.js";
 import { newFramingCounters, type FramingCounters } from "../framing/index.js";
 import { DEFAULT_MAX_LINE_LENGTH } from "../tailer/line-splitter.js";
 import { Tailer } from "../tailer/tailer.js";
@@ -22,6 +22,7 @@ export interface LineSource extends PositionSource {
   /** Stops reading and closes every source. */
   stop(): Promise<void>;
   files(): LogFileInfo[];
+  patterns(): LogPatternInfo[];
   stats(): TailerTotals;
   /** What the framers did (all zero when no source is framed). */
   framing(): FramingCounters;
@@ -75,6 +76,7 @@ export function createLineSource(options: Options, sink: LineSink, log: Logger):
     },
     framing: () => ({ ...counters }),
     stats: () => t().stats(),
+    patterns: () => t().patterns(),
     files: () =>
       t().files().map((f) => ({
         path: f.path,
@@ -85,7 +87,7 @@ export function createLineSource(options: Options, sink: LineSink, log: Logger):
         truncations: f.truncations,
         linesCut: f.linesCut,
         readErrors: f.errors,
-        error: f.errors > 0 ? `${f.errors} read error${f.errors === 1 ? "" : "s"}` : "",
+        error: f.error !== "" ? f.error : f.errors > 0 ? `${f.errors} read error${f.errors === 1 ? "" : "s"}` : "",
       })),
   };
 }

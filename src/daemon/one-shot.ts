@@ -9,6 +9,7 @@ import { Store } from "../metrics/store.js";
 import { Runtime, compileOnly, listProgramFiles } from "../runtime/index.js";
 import { NO_LINE_LIMIT } from "../tailer/line-splitter.js";
 import { readFileLines } from "../tailer/read-file.js";
+import { describePermissionDenied, isPermissionError } from "../tailer/permission-hint.js";
 import { expandLogs } from "./expand-logs.js";
 import { newFramingCounters } from "../framing/index.js";
 import { framerFactory, planFraming } from "./framing-config.js";
@@ -66,7 +67,8 @@ export async function runCompileOnly(options: Options, io: CommandIo): Promise<n
 /**
  * --one_shot: prints the metrics after reading every log once, exit 0. Follows mtail: a program that fails to
  * compile means exit 1 and no metrics (every program's errors are printed first); a log that cannot be read is
- * reported and skipped.
+ * reported and skipped. Unlike mtail, a glob matching nothing is reported, and when no log at all could be read the
+ * run prints no metrics and exits 1: all-zero metrics from a mistyped --logs looked like a valid, quiet result.
  */
 export async function runOneShot(options: Options, io: CommandIo): Promise<number> {
   const files = await programFiles(options.progs, io);
@@ -103,21 +105,32 @@ export async function runOneShot(options: Options, io: CommandIo): Promise<numbe
   const plan = planFraming(options, NO_LINE_LIMIT);
   const framerFor = plan.any ? framerFactory(plan, runtime.processRecord, newFramingCounters()) : () => undefined;
   const seen = new Set<string>();
-  for (const logPath of await expandLogs(plan.logs)) {
-    // mtail reads a log named twice only once.
-    const abs = resolve(logPath);
-    if (seen.has(abs)) continue;
-    seen.add(abs);
-    try {
-      // Lines are cut only when --max_line_length is set: mtail rc50 keeps a 1.1 MB line whole, and one-shot reads
-      // files the user named, where matching mtail matters more than bounding memory.
-      await readFileLines(logPath, runtime.processLine, {
-        maxLineLength: options.max_line_length > 0 ? options.max_line_length : NO_LINE_LIMIT,
-        framer: framerFor(abs),
-      });
-    } catch (err) {
-      io.stderr.write(`logtally: cannot read log ${logPath}: ${(err as Error).message}\n`);
+  let read = 0;
+  for (const pattern of await expandLogs(plan.logs)) {
+    if (pattern.isGlob && pattern.files.length === 0) io.stderr.write(`logtally: --logs ${pattern.pattern} matches no file.\n`);
+    for (const logPath of pattern.files) {
+      // mtail reads a log named twice only once.
+      const abs = resolve(logPath);
+      if (seen.has(abs)) continue;
+      seen.add(abs);
+      try {
+        // Lines are cut only when --max_line_length is set: mtail rc50 keeps a 1.1 MB line whole, and one-shot reads
+        // files the user named, where matching mtail matters more than bounding memory.
+        await readFileLines(logPath, runtime.processLine, {
+          maxLineLength: options.max_line_length > 0 ? options.max_line_length : NO_LINE_LIMIT,
+          framer: framerFor(abs),
+        });
+        read++;
+      } catch (err) {
+        const why = isPermissionError(err) ? describePermissionDenied(abs) : `cannot read log ${logPath}: ${(err as Error).message}`;
+        io.stderr.write(`logtally: ${why}\n`);
+      }
     }
+  }
+  if (read === 0) {
+    const given = plan.logs.length === 0 ? "no --logs given" : `--logs ${plan.logs.join(",")}`;
+    io.stderr.write(`logtally: no log file was read (${given}), so no metrics are printed.\n`);
+    return 1;
   }
 
   // Both formats go out in chunks, never as one string: 200k series are 15 MB of text, 35 MB of JSON.

@@ -93,7 +93,7 @@ export async function runCase(program: CompiledProgram, logPath: string, setting
   const filename = resolve(logPath);
   const framer = settings.framing?.(onRecord)(filename);
   const onLine = (text: string, name: string): void => onRecord(text, name, "", NaN);
-  const splitter = new LineSplitter(framer?.onLine ?? onLine, filename, settings.maxLineLength ?? Infinity, framer?.wantsBytes);
+  const splitter = new LineSplitter(framer?.onLine ?? onLine, filename, settings.maxLineLength ?? Infinity, framer?.wantsBytes, framer?.onAsciiLine);
   splitter.push(bytes);
   splitter.flush();
   framer?.flush();

@@ -313,6 +313,9 @@ function pushSamples(out: Sample[], name: string, type: Family["type"], s: Sorte
   // observation at or below the lowest edge, or NaN, in no bucket).
   const uppers = m.layout?.uppers ?? [];
   let cum = 0;
+  if (nativeOnly(m)) {
+    out.push({ name: name + "_bucket", labels: [...labels, ["le", "+Inf"]], value: m.histCount(id), timestampMs: ts });
+  }
   for (let i = 0; i <= (nativeOnly(m) ? -1 : uppers.length); i++) {
     cum += m.bucket(id, i);
     const le = i < uppers.length ? uppers[i]! : Infinity;
@@ -339,7 +342,10 @@ export function familyHasExemplars(plan: FamilyPlan): boolean {
   return plan.sources.some((s) => s.metric.exemplarNames.length > 0);
 }
 
-/** A `native` histogram without classic buckets: text formats show only its `_count` and `_sum`. */
+/**
+ * A `native` histogram without classic buckets: text formats show its `_count` and `_sum` and one `+Inf` bucket
+ * holding every observation (as client_golang's text encoder writes it; OpenMetrics requires the +Inf bucket).
+ */
 export function nativeOnly(m: Metric): boolean {
   return m.native && m.buckets.length === 0;
 }

@@ -252,9 +252,14 @@ class SeriesPrinter {
     const plain = labels === "" ? " " : "{" + labels + "} ";
     let text = "";
     let cum = 0;
-    const buckets = nativeOnly(m) ? 0 : le.length;
     const exemplars = this.open && m.exemplarNames.length > 0;
-    for (let b = 0; b < buckets; b++) {
+    if (nativeOnly(m)) {
+      // No classic buckets: the +Inf bucket alone (every observation), as client_golang's text encoder writes a
+      // native-only histogram, and where OpenMetrics carries its exemplar.
+      text += name + "_bucket{" + bucketPrefix + 'le="+Inf"} ' + formatPromValue(m.histCount(id)) + ts;
+      text += (exemplars ? exemplarText(m.exemplar(id, 0)) : "") + "\n";
+    }
+    for (let b = 0; b < (nativeOnly(m) ? 0 : le.length); b++) {
       cum += m.bucket(id, b);
       text += name + "_bucket{" + bucketPrefix + le[b]! + "} " + formatPromValue(cum) + ts;
       text += (exemplars ? exemplarText(m.exemplar(id, b)) : "") + "\n";

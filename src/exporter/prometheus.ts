@@ -12,10 +12,12 @@ import {
   type Sample,
 } from "./prometheus-families.js";
 import { StoreExposition, type TextSink } from "./prometheus-text.js";
+import { encodeStore, promClientFamilies, type PromClientMetric } from "./prometheus-protobuf.js";
 
 export { ExpositionError, collectFamilies, formatPromValue } from "./prometheus-families.js";
 export type { Family, PrometheusOptions, Sample } from "./prometheus-families.js";
 export { StoreExposition, type TextFormat, type TextSink } from "./prometheus-text.js";
+export { PROTOBUF_CONTENT_TYPE } from "./prometheus-protobuf.js";
 
 /** Options of a StoreRegistry. */
 export interface StoreRegistryOptions extends PrometheusOptions {
@@ -92,6 +94,25 @@ export class StoreRegistry extends Registry<RegistryContentType> {
     this.store = store;
     this.options = options;
     if (options.format === "openmetrics") this.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+  }
+
+  /**
+   * The registered metrics, then the store's families, as delimited protobuf MetricFamily messages (native
+   * histograms and exemplars included). Call it on the Prometheus-format registry: prom-client renames counters
+   * of an OpenMetrics one in place. Rejects with ExpositionError where the text formats fail.
+   */
+  async protobuf(): Promise<Buffer> {
+    this.ownOnly = true;
+    let pending: Promise<unknown>;
+    try {
+      pending = this.getMetricsAsJSON();
+    } finally {
+      this.ownOnly = false;
+    }
+    const own = promClientFamilies((await pending) as PromClientMetric[]);
+    const { buffer, skipped } = encodeStore(this.store, this.options, own);
+    if (skipped.length > 0) this.options.onSkipped?.(skipped);
+    return Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   }
 
   /** Registered metrics, then the store's families as they are now (for prom-client's JSON and string views). */

@@ -11,6 +11,8 @@ export interface ContainerEntry {
   partial: boolean;
   /** The message, as bytes (latin1 characters), without the wrapper or Docker's final newline. */
   message: string;
+  /** The message came out of JSON escapes (Docker), which may stand for non-ASCII bytes. */
+  escaped: boolean;
   /** Where the runtime's timestamp sits in the line. */
   timeStart: number;
   timeEnd: number;
@@ -18,7 +20,7 @@ export interface ContainerEntry {
 
 /** A fresh entry to parse into. */
 export function newEntry(): ContainerEntry {
-  return { stream: "", partial: false, message: "", timeStart: 0, timeEnd: 0 };
+  return { stream: "", partial: false, message: "", escaped: false, timeStart: 0, timeEnd: 0 };
 }
 
 export const STDOUT = "stdout";
@@ -40,6 +42,7 @@ export function parseCri(line: string, e: ContainerEntry): boolean {
   const sp3 = line.indexOf(" ", tag);
   e.partial = t === 80;
   e.message = sp3 < 0 ? "" : line.slice(sp3 + 1);
+  e.escaped = false;
   e.timeStart = 0;
   e.timeEnd = sp1;
   return true;
@@ -54,6 +57,7 @@ export function parseDocker(line: string, e: ContainerEntry): boolean {
   let i = skipSpace(line, 0);
   if (line.charCodeAt(i) !== 123 /* { */) return false;
   let message: string | undefined;
+  let escaped = false;
   let stream = "";
   let timeStart = 0;
   let timeEnd = 0;
@@ -71,7 +75,11 @@ export function parseDocker(line: string, e: ContainerEntry): boolean {
     if (line.charCodeAt(i) === 34) {
       const valueEnd = stringEnd(line, i + 1);
       if (valueEnd < 0) return false;
-      if (keyLength === 3 && line.startsWith("log", keyStart)) message = unescape(line, i + 1, valueEnd);
+      if (keyLength === 3 && line.startsWith("log", keyStart)) {
+        const bs = line.indexOf("\\", i + 1);
+        escaped = bs >= 0 && bs < valueEnd;
+        message = unescape(line, i + 1, valueEnd);
+      }
       else if (keyLength === 6 && line.startsWith("stream", keyStart)) stream = unescape(line, i + 1, valueEnd);
       else if (keyLength === 4 && line.startsWith("time", keyStart)) {
         timeStart = i + 1;
@@ -90,6 +98,7 @@ export function parseDocker(line: string, e: ContainerEntry): boolean {
   }
   if (message === undefined || skipSpace(line, i + 1) !== n) return false;
   e.stream = stream === STDOUT ? STDOUT : stream === STDERR ? STDERR : stream;
+  e.escaped = escaped;
   const last = message.length - 1;
   e.partial = last >= 0 && message.charCodeAt(last) !== 10;
   // Docker writes the application's newline; a CR before it (CRLF output) goes too, as the line splitter drops CRs.

@@ -12,6 +12,7 @@ import type { IdleFlusher } from "./idle-flusher.js";
 export class Framer implements LineFramer {
   readonly wantsBytes: boolean;
   readonly onLine: (text: string, filename: string) => void;
+  readonly onAsciiLine: ((text: string, filename: string) => void) | undefined;
   /** Physical lines taken so far: positions in the stream are counted in these (see heldLines). */
   seq = 0;
   /** For the idle flusher: `seq` when it last looked, and since when it has not moved. */
@@ -51,10 +52,16 @@ export class Framer implements LineFramer {
       this.unwrap = unwrap;
       this.onLine = (text, filename) => {
         this.filename = filename;
-        unwrap.take(text, filename, ++this.seq);
+        unwrap.take(text, filename, ++this.seq, false);
+        if (!this.watched && this.idle !== undefined) this.idle.watch(this);
+      };
+      this.onAsciiLine = (text, filename) => {
+        this.filename = filename;
+        unwrap.take(text, filename, ++this.seq, true);
         if (!this.watched && this.idle !== undefined) this.idle.watch(this);
       };
     } else {
+      this.onAsciiLine = undefined;
       this.onLine = (text, filename) => {
         this.filename = filename;
         next(text, filename, "", NaN, ++this.seq);

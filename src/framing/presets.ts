@@ -9,9 +9,19 @@ const { Start, Continue, Tentative } = { Start: LineAction.Start, Continue: Line
 
 const BLANK = /^\s*$/;
 
+// The presets look at the first character before any regex: most lines of a log begin a record (a timestamp, a
+// letter), and two character reads decide them. Measured on the python bench workload (1M lines): the regex-first
+// version cost ~0.1 s more CPU.
 function isIndented(line: string): boolean {
   const c = line.charCodeAt(0);
   return c === 32 || c === 9;
+}
+
+/** Blank: empty, or only white space (which starts with white space, so the regex runs only for those). */
+function isBlank(line: string): boolean {
+  if (line.length === 0) return true;
+  const c = line.charCodeAt(0);
+  return (c === 32 || c === 9 || c === 12 || c === 11) && BLANK.test(line);
 }
 
 // ---- Python
@@ -36,13 +46,17 @@ const PY_CHAIN = /^(?:During handling of the above exception, another exception 
  */
 export const pythonRule: LineRule = {
   classify(line, state) {
-    if (BLANK.test(line)) {
+    if (isBlank(line)) {
       if (state === PY_FRAMES) return verdict(Continue, state);
       return state === PY_RAISED || state === PY_CHAINED ? verdict(Tentative, state) : verdict(Start, PY_PLAIN);
     }
-    if (isIndented(line)) return verdict(Continue, state);
-    if (PY_HEADER.test(line)) return verdict(state === PY_RAISED ? Start : Continue, PY_FRAMES);
-    if (PY_CHAIN.test(line)) {
+    const c = line.charCodeAt(0);
+    if (c === 32 || c === 9) return verdict(Continue, state);
+    // Headers begin with T(raceback), S(tack), D(uring) or T(he above): other first letters skip both regexes.
+    if (c === 84 /* T */ || c === 83 /* S */) {
+      if (PY_HEADER.test(line)) return verdict(state === PY_RAISED ? Start : Continue, PY_FRAMES);
+    }
+    if ((c === 68 /* D */ || c === 84) && PY_CHAIN.test(line)) {
       if (state === PY_RAISED) return verdict(Continue, PY_CHAINED);
       return state === PY_FRAMES ? verdict(Continue, state) : verdict(Start, PY_PLAIN);
     }
@@ -68,7 +82,7 @@ const JAVA_FRAME = /^\s+(?:at |\.\.\. \d+ )/;
  */
 export const javaRule: LineRule = {
   classify(line, state) {
-    if (BLANK.test(line)) return state === JAVA_TRACE ? verdict(Tentative, state) : verdict(Start, JAVA_PLAIN);
+    if (isBlank(line)) return state === JAVA_TRACE ? verdict(Tentative, state) : verdict(Start, JAVA_PLAIN);
     if (isIndented(line)) return verdict(Continue, JAVA_FRAME.test(line) ? JAVA_TRACE : state);
     if (JAVA_CAUSE.test(line)) return verdict(Continue, JAVA_TRACE);
     if (line.startsWith("Exception in thread ")) return verdict(Start, JAVA_TRACE);
@@ -94,7 +108,7 @@ const GO_DUMP_LINE =
  */
 export const goRule: LineRule = {
   classify(line, state) {
-    if (BLANK.test(line)) return state === GO_DUMP ? verdict(Tentative, state) : verdict(Start, GO_PLAIN);
+    if (isBlank(line)) return state === GO_DUMP ? verdict(Tentative, state) : verdict(Start, GO_PLAIN);
     if (isIndented(line)) return verdict(Continue, state);
     if (state === GO_DUMP && GO_DUMP_LINE.test(line)) return verdict(Continue, state);
     if (GO_BEGIN.test(line)) return verdict(Start, GO_DUMP);

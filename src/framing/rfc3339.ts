@@ -1,6 +1,8 @@
 // Reads the RFC 3339 timestamps container runtimes write (CRI's first field, Docker's "time"): to milliseconds since
 // the epoch, remembering the last second seen so consecutive records of one second cost a string compare.
-// Imports nothing.
+// Imports only src/logline.ts.
+
+import { detachString } from "../logline.js";
 
 const ZERO = 48;
 
@@ -12,14 +14,15 @@ export class Rfc3339Reader {
   /** Milliseconds since the epoch of `s[start, end)` (fraction truncated to whole ms), or NaN when it is not one. */
   parse(s: string, start: number, end: number): number {
     if (end - start < 20) return NaN;
-    const second = s.slice(start, start + 19);
     let ms: number;
-    if (second === this.lastSecond) {
+    // startsWith compares in place: no slice per line while the second stays the same (most lines).
+    if (this.lastSecond !== "" && s.startsWith(this.lastSecond, start)) {
       ms = this.lastSecondMs;
     } else {
+      const second = s.slice(start, start + 19);
       ms = parseSecond(second);
       if (ms !== ms) return NaN;
-      this.lastSecond = second;
+      this.lastSecond = detachString(second); // kept across lines: must not pin the segment it was sliced from
       this.lastSecondMs = ms;
     }
     let i = start + 19;

@@ -12,6 +12,8 @@ export type LineTaker = (text: string, filename: string, stream: string, timeMs:
 /** Pieces of one stream's line waiting for the rest. */
 interface Pieces {
   bytes: string;
+  /** Every piece so far was known to be ASCII: no decoding needed. */
+  ascii: boolean;
   timeMs: number;
   firstSeq: number;
   cut: boolean;
@@ -37,24 +39,28 @@ export class ContainerUnwrapper {
     this.strict = format !== "auto";
   }
 
-  /** Takes the physical line numbered `seq` (bytes as latin1 characters). */
-  take(line: string, filename: string, seq: number): void {
+  /**
+   * Takes the physical line numbered `seq` (bytes as latin1 characters); `ascii` when the splitter knows it is
+   * ASCII, so it needs no decoding (a Docker line's \u escapes may still make non-ASCII bytes: those are checked).
+   */
+  take(line: string, filename: string, seq: number, ascii: boolean): void {
     const e = this.entry;
     if (!this.parse(line, e)) {
       // Not a container line: handed on unchanged (counted when the source says it is all cri or docker).
       if (this.strict) this.counters.unrecognised++;
-      this.next(decodeBytes(line), filename, "", NaN, seq);
+      this.next(ascii ? line : decodeBytes(line), filename, "", NaN, seq);
       return;
     }
+    if (ascii && e.escaped) ascii = false;
     const slot = e.stream === STDERR ? 1 : 0;
     const w = this.waiting[slot];
     if (w === undefined) {
       const timeMs = this.times.parse(line, e.timeStart, e.timeEnd);
       if (e.partial) {
-        this.waiting[slot] = { bytes: this.bounded(e.message), timeMs, firstSeq: seq, cut: e.message.length > this.maxLength };
+        this.waiting[slot] = { bytes: this.bounded(e.message), ascii, timeMs, firstSeq: seq, cut: e.message.length > this.maxLength };
         return;
       }
-      this.next(decodeBytes(e.message), filename, e.stream, timeMs, seq);
+      this.next(ascii ? e.message : decodeBytes(e.message), filename, e.stream, timeMs, seq);
       return;
     }
     // A piece continuing a line: join within the bound; what exceeds it is dropped and the line counted once as cut.
@@ -65,10 +71,11 @@ export class ContainerUnwrapper {
     } else {
       w.bytes += e.message;
     }
+    w.ascii &&= ascii;
     if (e.partial) return;
     this.waiting[slot] = undefined;
     if (w.cut) this.counters.linesCut++;
-    this.next(decodeBytes(w.bytes), filename, e.stream, w.timeMs, w.firstSeq);
+    this.next(w.ascii ? w.bytes : decodeBytes(w.bytes), filename, e.stream, w.timeMs, w.firstSeq);
   }
 
   /** The number of the oldest physical line whose pieces wait, or Infinity. */

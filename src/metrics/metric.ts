@@ -117,7 +117,12 @@ export class Metric implements SeriesStorage {
   private readonly columns: string[][];
   private readonly table: LabelTable | null;
   private views: (Datum | undefined)[] = [];
-  /** Wall-clock ms when each series was created (OpenMetrics `_created`). */
+  /**
+   * When each series started (OpenMetrics `_created`): the time of its first update (the line's time when the
+   * program set one, as for the series' own time), or the wall clock at creation for a series never updated (a
+   * scalar counter exported at 0 from load). The first update is seen from the time cell, still 0 until then and
+   * on the cache line the update writes anyway, so the common update touches nothing more.
+   */
   private born = new Float64Array(0);
   /**
    * Exemplars, one per slot: a slot is a series (counters) or one bucket of a series (histograms, `nb` per id).
@@ -218,6 +223,7 @@ export class Metric implements SeriesStorage {
       return;
     }
     this.cells[2 * id] = (this.cells[2 * id] as number) + v;
+    if (this.cells[2 * id + 1] === 0) this.born[id] = tMs;
     this.cells[2 * id + 1] = tMs;
   }
 
@@ -232,6 +238,7 @@ export class Metric implements SeriesStorage {
       return;
     }
     this.cells[2 * id] = v;
+    if (this.cells[2 * id + 1] === 0) this.born[id] = tMs;
     this.cells[2 * id + 1] = tMs;
   }
 
@@ -277,6 +284,7 @@ export class Metric implements SeriesStorage {
       this.cells[2 * id] = (this.cells[2 * id] as number) + v;
       if (this.native) (this.natives[id] as NativeBuckets).observe(v);
     }
+    if (this.cells[2 * id + 1] === 0) this.born[id] = tMs;
     this.cells[2 * id + 1] = tMs;
     return bucket;
   }
@@ -370,7 +378,7 @@ export class Metric implements SeriesStorage {
     return { labels, value: this.exCells[2 * slot] as number, timeMs };
   }
 
-  /** Wall-clock ms when the series was created (OpenMetrics `_created`). */
+  /** When the series started, ms (OpenMetrics `_created`): its first update's time, else its creation's. */
   created(id: number): number {
     return this.born[id] as number;
   }

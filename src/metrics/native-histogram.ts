@@ -4,7 +4,7 @@
 // 1.1 (schema 3), zero threshold 2^-128, and when too many buckets are populated the bucket width doubles.
 // Imports nothing of ours.
 
-/** client_golang's NativeHistogramBucketFactor 1.1: the largest schema s with 2^(2^-s) <= 1.1. */
+/** client_golang's NativeHistogramBucketFactor 1.1: the lowest schema s with 2^(2^-s) <= 1.1 (bucket growth 1.09). */
 export const NATIVE_SCHEMA = 3;
 /** client_golang's DefNativeHistogramZeroThreshold (2^-128). */
 export const NATIVE_ZERO_THRESHOLD = 2.938735877055719e-39;
@@ -24,26 +24,20 @@ export const NATIVE_MAX_SPAN = 240;
 const MIN_SCHEMA = -4;
 
 /**
- * For each schema 1..8, the bucket boundaries within one power of two as fractions in [0.5, 1), computed as
- * client_golang's generator does (each odd boundary from the previous one times the factor, each even one taken
- * from the schema below), so a value on a boundary falls in the same bucket as there.
+ * Bucket boundaries within one power of two as fractions in [0.5, 1), for schemas 0..3 (a histogram starts at
+ * schema 3 and only ever lowers it): 2^(j/8 - 1) for j = 0..7 with the last-bit rounding client_golang's table
+ * uses (computing them with Math.pow differs in the last bit at j = 4..7, which would move a value lying exactly
+ * on a boundary to the next bucket). Schemas 2, 1 and 0 take every 2nd, 4th and 8th boundary.
  */
-const FRACTION_BOUNDS: readonly Float64Array[] = (() => {
-  const out: Float64Array[] = [new Float64Array([0.5])];
-  let n = 1;
-  for (let s = 1; s <= 8; s++) {
-    n *= 2;
-    const factor = Math.pow(2, Math.pow(2, -s));
-    const prev = out[s - 1] as Float64Array;
-    const b = new Float64Array(n);
-    b[0] = 0.5;
-    for (let j = 0; j < n - 1; j++) b[j + 1] = (j + 1) % 2 === 0 ? (prev[j / 2 + 1] as number) : (b[j] as number) * factor;
-    out.push(b);
-  }
-  return out;
-})();
+const SCHEMA_3_BOUNDS = [
+  0.5, 0.5452538663326288, 0.5946035575013605, 0.6484197773255048,
+  0.7071067811865475, 0.7711054127039704, 0.8408964152537144, 0.9170040432046711,
+];
+const FRACTION_BOUNDS: readonly Float64Array[] = [0, 1, 2, 3].map(
+  (s) => new Float64Array(SCHEMA_3_BOUNDS.filter((_, j) => j % (1 << (3 - s)) === 0)),
+);
 
-/** The boundaries of schema s (1..8), for tests. */
+/** The boundaries of schema s (0..3), for tests. */
 export function fractionBounds(schema: number): Float64Array {
   return FRACTION_BOUNDS[schema] as Float64Array;
 }
@@ -245,7 +239,7 @@ export class NativeBuckets {
       } else {
         for (let j = 0; j < gap; j++) {
           (spans[spans.length - 1] as [number, number])[1]++;
-          deltas.push(-prevCount);
+          deltas.push(0 - prevCount);
           prevCount = 0;
         }
       }

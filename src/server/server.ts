@@ -7,7 +7,7 @@ import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { renderJson } from "../exporter/json.js";
-import { ExpositionError, StoreRegistry } from "../exporter/prometheus.js";
+import { ExpositionError, PROTOBUF_CONTENT_TYPE, StoreRegistry } from "../exporter/prometheus.js";
 import type { Store } from "../metrics/store.js";
 import { registerSelfMetrics } from "./self-metrics.js";
 import { renderStatusPage } from "./status-page.js";
@@ -193,10 +193,10 @@ export class MetricsServer {
         return send(res, 200, "text/html; charset=utf-8", renderStatusPage(this.opts.status, this.opts.version, Date.now()));
       case "/healthz":
         return send(res, 200, "text/plain; charset=utf-8", "ok\n");
-      case "/readyz":
-        return this.opts.status.ready()
-          ? send(res, 200, "text/plain; charset=utf-8", "ready\n")
-          : send(res, 503, "text/plain; charset=utf-8", "starting: programs or log files not loaded yet\n");
+      case "/readyz": {
+        const why = this.opts.status.ready() ? (this.opts.status.notReadyReason?.() ?? "") : "starting: programs or log files not loaded yet";
+        return why === "" ? send(res, 200, "text/plain; charset=utf-8", "ready\n") : send(res, 503, "text/plain; charset=utf-8", `${why}\n`);
+      }
       default:
         // The path is not echoed: an error body that repeats the request is a reflection point for injected text.
         return send(res, 404, "text/plain; charset=utf-8", "Not found. Try /metrics, /json or / for the status page.\n");
@@ -221,17 +221,18 @@ export class MetricsServer {
   }
 
   private async serveMetrics(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const registry = wantsOpenMetrics(req.headers.accept) ? this.openMetrics : this.prometheus;
-    let body: string;
+    const format = chooseExposition(req.headers.accept);
+    const registry = format === "openmetrics" ? this.openMetrics : this.prometheus;
+    let body: string | Buffer;
     try {
-      body = await registry.metrics();
+      body = format === "protobuf" ? await registry.protobuf() : await registry.metrics();
     } catch (err) {
       if (!(err instanceof ExpositionError)) throw err;
       this.opts.log.warn({ err: err.message }, "Cannot export the metrics.");
       send(res, 500, "text/plain; charset=utf-8", `Cannot export the metrics: ${err.message}\n`);
       return;
     }
-    send(res, 200, registry.contentType, body);
+    send(res, 200, format === "protobuf" ? PROTOBUF_CONTENT_TYPE : registry.contentType, body);
   }
 
   private logSkipped(messages: readonly string[]): void {
@@ -247,7 +248,32 @@ export function wantsOpenMetrics(accept: string | undefined): boolean {
   return accept !== undefined && accept.includes("application/openmetrics-text");
 }
 
-function send(res: http.ServerResponse, status: number, type: string, body: string): void {
+/**
+ * The exposition format for an Accept header: the delimited protobuf format when the scraper ranks it above
+ * the text formats (Prometheus does with --enable-feature=native-histograms; only it carries native
+ * histograms), else OpenMetrics when listed at all, else Prometheus text 0.0.4.
+ */
+export function chooseExposition(accept: string | undefined): "protobuf" | "openmetrics" | "prometheus" {
+  if (accept === undefined) return "prometheus";
+  let protobufQ = -1;
+  let textQ = -1;
+  for (const range of accept.split(",")) {
+    const [type = "", ...params] = range.split(";").map((p) => p.trim());
+    const param = new Map(params.map((p) => p.split("=").map((x) => x.trim().replace(/^"|"$/g, "")) as [string, string]));
+    const q = param.has("q") ? Number(param.get("q")) : 1;
+    if (!(q > 0)) continue;
+    const t = type.toLowerCase();
+    if (t === "application/vnd.google.protobuf") {
+      if (param.get("proto") === "io.prometheus.client.MetricFamily" && param.get("encoding") === "delimited") protobufQ = Math.max(protobufQ, q);
+    } else if (t === "application/openmetrics-text" || t === "text/plain" || t === "*/*" || t === "text/*") {
+      textQ = Math.max(textQ, q);
+    }
+  }
+  if (protobufQ > 0 && protobufQ >= textQ) return "protobuf";
+  return wantsOpenMetrics(accept) ? "openmetrics" : "prometheus";
+}
+
+function send(res: http.ServerResponse, status: number, type: string, body: string | Buffer): void {
   res.writeHead(status, { "Content-Type": type, "Content-Length": Buffer.byteLength(body), "Cache-Control": "no-store" });
   res.end(res.req.method === "HEAD" ? undefined : body);
 }

@@ -97,7 +97,7 @@ export class FileStream {
 
   private newSplitter(): LineSplitter {
     const f = this.framer;
-    return new LineSplitter(f ? f.onLine : this.host.onLine, this.name, this.host.maxLineLength, f?.wantsBytes);
+    return new LineSplitter(f ? f.onLine : this.host.onLine, this.name, this.host.maxLineLength, f?.wantsBytes, f?.onAsciiLine);
   }
 
   /**

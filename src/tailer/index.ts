@@ -2,4 +2,5 @@
 export { readFileLines, type ReadFileOptions, type ReadFileResult } from "./read-file.js";
 export { LineSplitter, DEFAULT_MAX_LINE_LENGTH } from "./line-splitter.js";
 export { Tailer } from "./tailer.js";
-export type { FileStatus, TailerLogger, TailerOptions, TailerStats } from "./types.js";
+export type { FileStatus, PatternStatus, TailerLogger, TailerOptions, TailerStats } from "./types.js";
+export { describePermissionDenied, isPermissionError } from "./permission-hint.js";

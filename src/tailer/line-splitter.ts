@@ -70,12 +70,14 @@ export class LineSplitter {
    * @param maxLineLength longest line in bytes; longer lines are cut (`NO_LINE_LIMIT`: never)
    * @param bytesAsLatin1 deliver each line undecoded, one character per byte (for a framer that joins pieces of
    *   lines split inside a UTF-8 sequence before decoding them; see LineFramer.wantsBytes)
+   * @param onAsciiLine with bytesAsLatin1: receives the lines of segments found to be all ASCII instead of `onLine`
    */
   constructor(
     private readonly onLine: LineHandler,
     public filename: string,
     readonly maxLineLength: number = DEFAULT_MAX_LINE_LENGTH,
     private readonly bytesAsLatin1 = false,
+    private readonly onAsciiLine: LineHandler = onLine,
   ) {
     if (!(maxLineLength >= 1) || !(Number.isSafeInteger(maxLineLength) || maxLineLength === NO_LINE_LIMIT)) {
       throw new RangeError(`maxLineLength must be a positive integer, got ${maxLineLength}.`);
@@ -123,14 +125,16 @@ export class LineSplitter {
           if (segEnd < pos) segEnd = view.indexOf(LF, pos + SEGMENT_BYTES);
         }
         const segCr = cr > segEnd ? -1 : cr;
-        if (this.bytesAsLatin1 || isAscii(view.subarray(pos, segEnd + 1))) {
+        const ascii = isAscii(view.subarray(pos, segEnd + 1));
+        if (ascii || this.bytesAsLatin1) {
           // ASCII (or bytes wanted as they are): one character per byte, so character counts are the byte counts
           // maxLineLength is measured in.
-          this.splitString(decodeLatin1(view, pos, segEnd + 1), segCr < 0 ? -1 : segCr - pos);
+          const onLine = ascii ? this.onAsciiLine : this.onLine;
+          this.splitString(decodeLatin1(view, pos, segEnd + 1), segCr < 0 ? -1 : segCr - pos, onLine);
         } else if (segCr < 0 && segEnd - pos <= this.maxLineLength) {
           // UTF-8 without CR, in lines too short to be cut: LF never occurs inside a multi-byte sequence, so the
           // lines decode the same together as one by one (an invalid sequence ends at the LF either way).
-          this.splitString(decodeUtf8(view, pos, segEnd + 1), -1);
+          this.splitString(decodeUtf8(view, pos, segEnd + 1), -1, this.onLine);
         } else {
           // Bytes must be cut at maxLineLength, or CRs dropped before decoding (see withoutCarriageReturns).
           this.splitBytes(view, pos, segEnd, segCr);
@@ -163,9 +167,8 @@ export class LineSplitter {
    * Delivers the lines of `text`, complete lines each ending in `\n`, as slices of it. `cr` is the index of its first
    * `\r` or -1. Cuts at maxLineLength characters, which are bytes here (ASCII, or UTF-8 too short to be cut).
    */
-  private splitString(text: string, cr: number): void {
+  private splitString(text: string, cr: number, onLine: LineHandler): void {
     const max = this.maxLineLength;
-    const onLine = this.onLine;
     const filename = this.filename;
     const count = text.length;
     let lines = 0;

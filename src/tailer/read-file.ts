@@ -45,7 +45,7 @@ export async function readFileLines(
   opts: ReadFileOptions = {},
 ): Promise<ReadFileResult> {
   const framer = opts.framer;
-  const splitter = new LineSplitter(framer?.onLine ?? onLine, opts.filename ?? resolve(path), opts.maxLineLength, framer?.wantsBytes);
+  const splitter = new LineSplitter(framer?.onLine ?? onLine, opts.filename ?? resolve(path), opts.maxLineLength, framer?.wantsBytes, framer?.onAsciiLine);
   const file = await open(path, "r");
   const buffers = [Buffer.allocUnsafe(ONE_SHOT_CHUNK_BYTES), Buffer.allocUnsafe(ONE_SHOT_CHUNK_BYTES)];
   let current = 0;

@@ -29,13 +29,13 @@ export function isSocketUrl(log: string): boolean {
 
 /** A fresh status record for a source named `path`. */
 export function newStatus(path: string): FileStatus {
-  return { path, offset: 0, size: 0, open: false, lines: 0, bytes: 0, rotations: 0, truncations: 0, errors: 0, linesCut: 0 };
+  return { path, offset: 0, size: 0, open: false, lines: 0, bytes: 0, rotations: 0, truncations: 0, errors: 0, linesCut: 0, error: "" };
 }
 
 // Feeds one byte stream (a connection, stdin, a pipe) into its own splitter and the shared status.
 function feed(ctx: SourceContext, status: FileStatus, stream: NodeJS.ReadableStream): void {
   const framer = ctx.framerFor?.(status.path);
-  const splitter = new LineSplitter(framer?.onLine ?? ctx.onLine, status.path, ctx.maxLineLength, framer?.wantsBytes);
+  const splitter = new LineSplitter(framer?.onLine ?? ctx.onLine, status.path, ctx.maxLineLength, framer?.wantsBytes, framer?.onAsciiLine);
   const account = (): void => {
     status.lines += splitter.lines;
     status.linesCut += splitter.linesCut;
@@ -138,7 +138,7 @@ async function openUdp(ctx: SourceContext, status: FileStatus, url: URL): Promis
   const socket: UdpSocket = createSocket(host.includes(":") ? "udp6" : "udp4");
   // Records may span datagrams: the framer keeps them across, and its idle timeout ends the last one.
   const framer = ctx.framerFor?.(status.path);
-  const splitter = new LineSplitter(framer?.onLine ?? ctx.onLine, status.path, ctx.maxLineLength, framer?.wantsBytes);
+  const splitter = new LineSplitter(framer?.onLine ?? ctx.onLine, status.path, ctx.maxLineLength, framer?.wantsBytes, framer?.onAsciiLine);
   socket.on("message", (msg) => {
     splitter.push(msg);
     splitter.flush();

@@ -11,9 +11,10 @@ import { FileStream, identityOf, type StartAt, type StreamHost } from "./file-st
 import { loadPositions, readSignature, savePositions, type SavedPosition } from "./positions.js";
 import { findCopy, findSavedFile, isDirectory, readHead, tryRead } from "./siblings.js";
 import { isSocketUrl, newStatus, openNamedPipe, openSocketSource, openStdin, type Source } from "./sources.js";
-import type { FileStatus, TailerLogger, TailerOptions, TailerStats } from "./types.js";
+import { describePermissionDenied, isPermissionError, processIdentity } from "./permission-hint.js";
+import type { FileStatus, PatternStatus, TailerLogger, TailerOptions, TailerStats } from "./types.js";
 
-export type { FileStatus, TailerLogger, TailerOptions, TailerStats } from "./types.js";
+export type { FileStatus, PatternStatus, TailerLogger, TailerOptions, TailerStats } from "./types.js";
 
 /**
  * Bytes read per step. One step runs a chunk's lines through the programs before the next read, so this bounds how
@@ -35,6 +36,18 @@ const MISSING_DIR_CHECK_MS = 1000;
 
 /** Rotated generations that logrotate compressed: not text to read. */
 const COMPRESSED = /\.(gz|bz2|xz|zst|lz4|lzma|z|zip)$/i;
+
+/** First and longest wait before trying again to open a file the process may not read. */
+const PERMISSION_RETRY_FIRST_MS = 1000;
+const PERMISSION_RETRY_MAX_MS = 10_000;
+
+/** A matching file the process may not read yet: warned about once, then retried quietly with backoff. */
+interface DeniedFile {
+  /** Where to start once it opens: decided when it was first found, so lines written meanwhile are not skipped. */
+  startAt: (path: string, st: Stats) => StartAt;
+  delayMs: number;
+  dueMs: number;
+}
 
 const silentLogger: TailerLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -76,6 +89,9 @@ export class Tailer implements StreamHost {
   private missingTimer: NodeJS.Timeout | undefined;
   private readonly bases = new Set<string>();
   private readonly missingBases = new Set<string>();
+  private readonly deniedFiles = new Map<string, DeniedFile>();
+  private deniedTimer: NodeJS.Timeout | undefined;
+  private readonly unlistable = new Set<string>(); // folders already warned about (cannot list them)
   private savedAtMs = 0;
   private lastSavedKey: string | undefined;
   private saving: Promise<void> = Promise.resolve();
@@ -128,6 +144,7 @@ export class Tailer implements StreamHost {
     if (this.globs.length > 0) {
       await this.startWatcher();
       for (const path of await this.scanGlobs()) await this.discover(path, this.startAtForStartupFile.bind(this));
+      this.logPatterns();
     }
     this.startingUp = false;
     this.expectCatchUp();
@@ -164,6 +181,7 @@ export class Tailer implements StreamHost {
     this.timers = [];
     if (this.retiredTimer) clearInterval(this.retiredTimer);
     if (this.missingTimer) clearInterval(this.missingTimer);
+    if (this.deniedTimer) clearTimeout(this.deniedTimer);
     await this.watcher?.close();
     await this.pump;
     this.caughtUp();
@@ -201,6 +219,31 @@ export class Tailer implements StreamHost {
   /** Status of every source followed so far (files, pipes, sockets). */
   files(): FileStatus[] {
     return [...this.statuses.values(), ...this.sources.map((s) => s.status)].map((s) => ({ ...s }));
+  }
+
+  /** Every --logs path or glob with the number of existing files that match it now. */
+  patterns(): PatternStatus[] {
+    const known = [...this.active.keys(), ...this.deniedFiles.keys(), ...this.pipes];
+    return this.globs.map((g) => {
+      const files = known.filter((path) => g.regex.test(path) && !this.ignore?.test(path)).length;
+      return this.missingBases.has(g.base) ? { pattern: g.pattern, files, missingFolder: g.base } : { pattern: g.pattern, files };
+    });
+  }
+
+  // At start-up, say what is followed: a pattern that silently matches nothing (a typo, a folder not mounted) is
+  // the most common reason a new setup shows no metrics.
+  private logPatterns(): void {
+    for (const p of this.patterns()) {
+      if (p.files > 0) {
+        this.logger.info({ pattern: p.pattern, files: p.files }, `Following ${p.pattern}: ${p.files} file${p.files === 1 ? "" : "s"} now.`);
+        continue;
+      }
+      const why = p.missingFolder !== undefined ? ` (the folder ${p.missingFolder} does not exist)` : "";
+      this.logger.warn(
+        { pattern: p.pattern, missingFolder: p.missingFolder },
+        `No file matches ${p.pattern}${why}; files that appear later will be followed.`,
+      );
+    }
   }
 
   /** Totals for the self metrics. */
@@ -301,6 +344,9 @@ export class Tailer implements StreamHost {
       persistent: true,
       followSymlinks: true,
       atomic: false, // we compare inodes ourselves; chokidar's 100 ms unlink/add merging would only delay us
+      // A file we may not read is reported once by discover() and retried with backoff; as a watcher error it
+      // started fallback polling, which retried and warned every second.
+      ignorePermissionErrors: true,
       depth: depth === Infinity ? undefined : depth,
       ignored: (path: string, st?: Stats) => st !== undefined && st.isFile() && !this.matches(path),
     });
@@ -360,8 +406,14 @@ export class Tailer implements StreamHost {
       let entries: string[] = [];
       try {
         entries = await readdir(g.base, { recursive: g.depth > 0 });
+        this.unlistable.delete(g.base);
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== "ENOENT") this.logger.warn({ err, path: g.base }, "Cannot list log directory.");
+        // Once per folder: with polling, this runs every second.
+        if ((err as NodeJS.ErrnoException).code !== "ENOENT" && !this.unlistable.has(g.base)) {
+          this.unlistable.add(g.base);
+          const hint = isPermissionError(err) ? ` (permission denied for user ${processIdentity().user})` : "";
+          this.logger.warn({ path: g.base, code: (err as NodeJS.ErrnoException).code }, `Cannot list log folder ${g.base}${hint}.`);
+        }
       }
       for (const e of entries) {
         const path = join(g.base, e);
@@ -389,13 +441,17 @@ export class Tailer implements StreamHost {
   /** Starts following `path` unless it is followed already or is another name of a followed file. */
   private async discover(path: string, startAt: (path: string, st: Stats) => StartAt): Promise<void> {
     if (this.stopped || this.active.has(path) || this.opening.has(path) || this.pipes.has(path)) return;
+    const denied = this.deniedFiles.get(path);
+    if (denied) startAt = denied.startAt;
     this.opening.add(path);
     try {
       let st: Stats;
       try {
         st = await stat(path);
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== "ENOENT") this.countError(path, err, "Cannot stat log file.");
+        if (isPermissionError(err)) this.permissionDenied(path, startAt);
+        else if ((err as NodeJS.ErrnoException).code !== "ENOENT") this.countError(path, err, "Cannot stat log file.");
+        else if (denied) this.forgetDenied(path); // gone: nothing left to wait for
         return;
       }
       if (st.isFIFO()) {
@@ -426,13 +482,26 @@ export class Tailer implements StreamHost {
         if (sig && sig.tail === hint.tail && st.size >= hint.offset) start = hint.offset;
       }
       if (owner) this.closeRetired(owner, false); // adopt: the new stream resumes where the old one stood
-      const opened = stream.open(start, identity);
+      let opened;
+      try {
+        opened = stream.open(start, identity);
+      } catch (err) {
+        if (!isPermissionError(err)) throw err;
+        // Remember where this file would have been read from: once readable, lines written meanwhile are read.
+        const offset = start === "start" ? 0 : start === "end" ? st.size : start;
+        this.permissionDenied(path, (_, now) => (identityOf(now) === identity ? offset : "start"));
+        return;
+      }
       if (!opened || this.stopped) {
         stream.close(false);
         return;
       }
       this.active.set(path, stream);
       this.byIdentity.set(identity, stream);
+      if (denied) {
+        this.forgetDenied(path);
+        this.logger.info({ path, offset: stream.offset }, `Log file ${path} can be read now; reading it from offset ${stream.offset}.`);
+      }
       this.logger.debug({ path, offset: stream.offset }, "Following log file.");
       this.schedule(stream);
     } catch (err) {
@@ -459,6 +528,55 @@ export class Tailer implements StreamHost {
     let s = this.statuses.get(path);
     if (!s) this.statuses.set(path, (s = newStatus(path)));
     return s;
+  }
+
+  // The first time: one warning that names the file, the user and the fix, also shown on the status page. Then quiet
+  // retries, each twice as late as the last (events on the file retry too), until it opens or disappears.
+  private permissionDenied(path: string, startAt: (path: string, st: Stats) => StartAt): void {
+    const firstMs = this.opts.permissionRetry?.firstMs ?? PERMISSION_RETRY_FIRST_MS;
+    const maxMs = this.opts.permissionRetry?.maxMs ?? PERMISSION_RETRY_MAX_MS;
+    const now = Date.now();
+    const known = this.deniedFiles.get(path);
+    if (known) {
+      known.delayMs = Math.min(known.delayMs * 2, maxMs);
+      known.dueMs = now + known.delayMs;
+      this.logger.debug({ path, retryInMs: known.delayMs }, "Log file still cannot be read.");
+    } else {
+      this.deniedFiles.set(path, { startAt, delayMs: firstMs, dueMs: now + firstMs });
+      const message = `${describePermissionDenied(path)} Retrying quietly until it can be read.`;
+      const status = this.statusOf(path);
+      status.errors++;
+      status.error = message;
+      this.logger.warn({ path, user: processIdentity().user }, message);
+    }
+    this.scheduleDeniedRetry();
+  }
+
+  private forgetDenied(path: string): void {
+    this.deniedFiles.delete(path);
+    const status = this.statuses.get(path);
+    if (status) status.error = "";
+  }
+
+  private scheduleDeniedRetry(): void {
+    if (this.deniedTimer) clearTimeout(this.deniedTimer);
+    this.deniedTimer = undefined;
+    if (this.stopped || this.deniedFiles.size === 0) return;
+    let due = Infinity;
+    for (const d of this.deniedFiles.values()) due = Math.min(due, d.dueMs);
+    this.deniedTimer = setTimeout(() => void this.retryDenied(), Math.max(0, due - Date.now()));
+    this.deniedTimer.unref();
+  }
+
+  private async retryDenied(): Promise<void> {
+    this.deniedTimer = undefined;
+    const now = Date.now();
+    for (const [path, d] of this.deniedFiles) {
+      if (d.dueMs > now) continue;
+      if (!this.matches(path)) this.forgetDenied(path);
+      else await this.discover(path, d.startAt);
+    }
+    this.scheduleDeniedRetry();
   }
 
   private countError(path: string, err: unknown, msg: string): void {

@@ -49,6 +49,20 @@ export interface TailerOptions {
   stateSaveIntervalMs?: number;
   /** How long a rotated-away or deleted file is still watched for late writes before it is closed. Default 5000 ms. */
   rotatedGraceMs?: number;
+  /**
+   * Retries of a file the process may not read (EACCES): the first after `firstMs`, each later one twice as late, up
+   * to `maxMs`. Default 1000 and 10000 ms.
+   */
+  permissionRetry?: { firstMs: number; maxMs: number };
+}
+
+/** One --logs pattern and how many existing files match it now (a pattern matching nothing is worth a warning). */
+export interface PatternStatus {
+  pattern: string;
+  /** Files matching it that exist (followed, or waiting for read permission). */
+  files: number;
+  /** Set when the folder the pattern looks in does not exist. */
+  missingFolder?: string;
 }
 
 /** Status of one followed path, for `files()` and the self metrics. Counters add up over rotations. */
@@ -67,6 +81,8 @@ export interface FileStatus {
   truncations: number;
   errors: number;
   linesCut: number;
+  /** What stops it being read now (permission denied, with the fix), "" when nothing does. */
+  error: string;
   /** For tcp:// and udp:// sources, the address actually bound ("127.0.0.1:41234"): port 0 asks the kernel for one. */
   listening?: string;
 }

@@ -38,6 +38,14 @@ export function httpGet(
   });
 }
 
+/** How to start the process, when not as `node bin/logtally.js` with this process's environment and user. */
+export interface LaunchOptions {
+  command?: readonly string[];
+  env?: NodeJS.ProcessEnv;
+  uid?: number;
+  gid?: number;
+}
+
 /** A running logtally process. */
 export class LogtallyProcess {
   readonly child: ChildProcess;
@@ -47,9 +55,19 @@ export class LogtallyProcess {
   signal: NodeJS.Signals | null = null;
   private readonly exited: Promise<void>;
 
-  /** Runs `node bin/logtally.js ...args`, or `...command, ...args` when a command is given (`npm start --`). */
-  constructor(args: readonly string[], cwd = REPO_ROOT, command: readonly string[] = [process.execPath, BIN], env = process.env) {
-    this.child = spawn(command[0], [...command.slice(1), ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+  /**
+   * Runs `node bin/logtally.js ...args`, or `...launch.command, ...args` (`npm start --`); with `launch.uid`/`gid`
+   * (root only) as that user, without supplementary groups, so file permissions apply as they would to a service.
+   */
+  constructor(args: readonly string[], cwd = REPO_ROOT, launch: LaunchOptions = {}) {
+    const [file, ...pre] = launch.command ?? [process.execPath, BIN];
+    this.child = spawn(file, [...pre, ...args], {
+      cwd,
+      env: launch.env ?? process.env,
+      uid: launch.uid,
+      gid: launch.gid,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     this.child.stdout!.setEncoding("utf8").on("data", (c: string) => (this.stdout += c));
     this.child.stderr!.setEncoding("utf8").on("data", (c: string) => (this.stderr += c));
     this.exited = new Promise((resolve) => {

@@ -60,9 +60,11 @@ describe("npm start (integration)", function () {
   it("creates logs/, follows only logs/*.log, and SIGTERM to npm leaves no daemon on the port", async () => {
     const env = { ...process.env, npm_config_update_notifier: "false", npm_config_fund: "false" };
     const command = ["npm", "start", "--", "--port", "0", "--address", "127.0.0.1"];
-    npm = new LogtallyProcess([], project, command, env);
+    npm = new LogtallyProcess([], project, { command, env });
     const port = await npm.waitForHttp();
     expect(existsSync(path.join(project, "logs"))).to.equal(true);
+    // The one pattern is logged, with a warning since the new folder has no *.log file yet.
+    expect(npm.stderr).to.include(`No file matches ${path.join(project, "logs", "*.log")}; files that appear later will be followed.`);
     expect(npm.stderr).not.to.include("/var/log");
     expect((await httpGet({ port }, "/readyz")).status).to.equal(200);
 

@@ -8,6 +8,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { LogtallyProcess, freePort, httpGet } from "../../helpers/logtally-process.js";
+import { scrapeConfig } from "../../helpers/prometheus-config.js";
 import { waitFor } from "../../helpers/wait-for.js";
 
 let PROM_PORT = 0;
@@ -74,19 +75,7 @@ describe("Prometheus end to end (integration)", function () {
     PROM_PORT = await freePort();
 
     const config = path.join(dir, "prometheus.yml");
-    writeFileSync(
-      config,
-      [
-        "global:",
-        "  scrape_interval: 1s",
-        "  scrape_timeout: 900ms",
-        "scrape_configs:",
-        "  - job_name: logtally",
-        "    static_configs:",
-        `      - targets: ["127.0.0.1:${LOGTALLY_PORT}"]`,
-        "",
-      ].join("\n"),
-    );
+    writeFileSync(config, scrapeConfig(LOGTALLY_PORT));
     prometheus = spawn("prometheus", [
       `--config.file=${config}`,
       `--storage.tsdb.path=${path.join(dir, "tsdb")}`,

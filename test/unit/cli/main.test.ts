@@ -132,10 +132,41 @@ describe("cli/main", () => {
     expect(parsed["lines"]![0]!.Program).to.equal("count.mtail");
   });
 
-  it("one-shot with a missing log still prints the metrics", async () => {
-    const r = await run(["--progs", progs, "--logs", path.join(dir, "nope.log"), "--one_shot", "--one_shot_format=prometheus"]);
+  it("one-shot with a missing log reports it and still prints the metrics of the others", async () => {
+    const r = await run(["--progs", progs, "--logs", `${path.join(dir, "nope.log")},${log}`, "--one_shot", "--one_shot_format=prometheus"]);
     expect(r.code).to.equal(0);
-    expect(r.stderr).to.match(/cannot read log .*nope\.log/);
+    expect(r.stderr).to.match(/cannot read log .*nope\.log: ENOENT/);
+    expect(r.stdout).to.include('lines{kind="get",prog="count.mtail"} 2\n');
+  });
+
+  it("one-shot warns about a glob matching nothing and reads the other patterns", async () => {
+    const r = await run(["--progs", progs, "--logs", path.join(dir, "*.nothing"), "--logs", log, "--one_shot", "--one_shot_format=prometheus"]);
+    expect(r.code).to.equal(0);
+    expect(r.stderr).to.equal(`logtally: --logs ${path.join(dir, "*.nothing")} matches no file.\n`);
+    expect(r.stdout).to.include('lines{kind="get",prog="count.mtail"} 2\n');
+  });
+
+  // No input file at all: all-zero metrics would pass for a quiet log, so nothing is printed and the exit is 1.
+  const noInputCases = [
+    { name: "a glob matching nothing", logs: () => ["--logs", path.join(dir, "*.nothing")], says: /matches no file\.\n.*no log file was read \(--logs .*\*\.nothing\)/s },
+    { name: "a missing plain file", logs: () => ["--logs", path.join(dir, "nope.log")], says: /cannot read log .*nope\.log.*\n.*no log file was read/s },
+    { name: "no --logs at all", logs: () => [], says: /no log file was read \(no --logs given\), so no metrics are printed\./ },
+  ];
+  for (const c of noInputCases) {
+    it(`one-shot with ${c.name} prints no metrics and exits 1`, async () => {
+      const r = await run(["--progs", progs, ...c.logs(), "--one_shot", "--one_shot_format=prometheus"]);
+      expect(r.code).to.equal(1);
+      expect(r.stdout).to.equal("");
+      expect(r.stderr).to.match(c.says);
+    });
+  }
+
+  it("one-shot on an empty log is a run that read a file: exit 0", async () => {
+    const empty = path.join(dir, "empty.txt");
+    writeFileSync(empty, "");
+    const r = await run(["--progs", progs, "--logs", empty, "--one_shot", "--one_shot_format=prometheus"]);
+    expect(r.code).to.equal(0);
+    expect(r.stderr).to.equal("");
   });
 
   it("one-shot with a broken program prints its errors and exits 1", async () => {

@@ -98,7 +98,7 @@ const cases: { name: string; src: string; errors: [string, string][] }[] = [
     // The second update has no `trace_id' capture in scope: its exemplar could never be labelled.
     name: "exemplar-unbound.mtail",
     src: "histogram h buckets 1, 2 exemplar trace_id\n/(?P<v>\\d+) (?P<trace_id>\\w+)/ {\n  h = $v\n}\n/(?P<v>\\d+)$/ {\n  h = $v\n}\n",
-    errors: [["exemplar-unbound.mtail:6:3-8:", "Exemplar label `trace_id' of `h' can never be bound at this update: no capture group of that name is visible here."]],
+    errors: [["exemplar-unbound.mtail:6:3-8:", "Exemplar label `trace_id' of `h' can never be bound at this update: no capture group of that name and no json or logfmt record is visible here."]],
   },
   {
     name: "exemplar-counter-unbound.mtail",

@@ -4,23 +4,9 @@ import { expect } from "chai";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Writable } from "node:stream";
-import { main } from "../../../src/cli/main.js";
+import { runMain } from "../../helpers/run-main.js";
 
-class Capture extends Writable {
-  text = "";
-  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string; lines: string[] }> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await main(argv, { stdout, stderr, env: {} });
-  return { code, stdout: stdout.text, stderr: stderr.text, lines: stdout.text.replace(/\n$/, "").split("\n") };
-}
+const run = runMain;
 
 const COUNTER = `counter requests_total by method, status
 counter lines_total

@@ -3,6 +3,7 @@
 // Expected values are computed here from the lines the tests write, not taken from the code under test.
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { renderJson } from "../../../src/exporter/json.js";
 import { StoreExposition } from "../../../src/exporter/prometheus-text.js";
 import { Store } from "../../../src/metrics/store.js";
@@ -213,6 +214,78 @@ describe("exemplars", () => {
       expect(value).to.equal(l.secs);
     }
     expect(parsed.filter((p) => p[0] === "errors_total").map((p) => p[2].request_id)).to.have.members(["r2", "r4"]);
+  });
+
+  it("programs/request_traces.mtail: each bucket's exemplar is the last traced line in it, stamped with its time", () => {
+    const root = new URL("../../../../programs/", import.meta.url);
+    const src = readFileSync(new URL("request_traces.mtail", root), "utf8");
+    const log = readFileSync(new URL("request_traces.test/sample.log", root), "utf8").trimEnd().split("\n");
+    const store = run(src, log);
+    const bounds = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, Infinity];
+    // From the sample itself: the last line with a trace id per (route, bucket), the last 5xx per route.
+    const wantBucket = new Map<string, { trace: string; span: string; secs: number; ms: number }>();
+    const wantError = new Map<string, string>();
+    for (const l of log) {
+      const f = Object.fromEntries(l.split(" ").slice(3).map((kv) => kv.split("=") as [string, string]));
+      const secs = Number(f.duration_ms) / 1000;
+      if (f.trace_id !== undefined) {
+        wantBucket.set(`${f.route} ${bounds.findIndex((b) => secs <= b)}`, { trace: f.trace_id, span: f.span_id!, secs, ms: Date.parse(l.split(" ")[0]!) });
+      }
+      if (Number(f.status) >= 500 && f.request_id !== undefined) wantError.set(f.route!, f.request_id);
+    }
+    const h = metric(store, "http_request_duration_seconds");
+    let seen = 0;
+    for (const id of h.ids()) {
+      for (let b = 0; b < bounds.length; b++) {
+        const want = wantBucket.get(`${h.label(id, 0)} ${b}`);
+        const e = h.exemplar(id, b);
+        if (want === undefined) {
+          expect(e).to.equal(null);
+          continue;
+        }
+        expect(e).to.deep.equal({ labels: [["trace_id", want.trace], ["span_id", want.span]], value: want.secs, timeMs: want.ms });
+        seen++;
+      }
+    }
+    expect(seen).to.equal(wantBucket.size);
+    const errors = metric(store, "http_request_errors_total");
+    expect(Object.fromEntries(errors.ids().map((id) => [errors.label(id, 0), errors.exemplar(id)?.labels[0]?.[1]]))).to.deep.equal(Object.fromEntries(wantError));
+  });
+
+  it("stamps _created with the series' first update time (the program's time here)", () => {
+    const store = run(
+      "counter hits_total by route\n/^(?P<t>\\S+) (?P<route>\\S+)$/ {\n  strptime($t, \"2006-01-02T15:04:05Z07:00\")\n  hits_total[$route]++\n}\n",
+      ["2024-01-01T00:00:10Z /a", "2024-01-01T00:00:20Z /a"],
+    );
+    const c = metric(store, "hits_total");
+    expect(c.created(c.findId(["/a"]))).to.equal(Date.UTC(2024, 0, 1, 0, 0, 10));
+    expect(c.time(c.findId(["/a"]))).to.equal(Date.UTC(2024, 0, 1, 0, 0, 20));
+  });
+
+  it("takes exemplar labels from json and logfmt fields, leaving out a missing field", () => {
+    const store = run(
+      [
+        "histogram latency_seconds buckets 0.1, 1 by route exemplar trace_id, span_id",
+        "counter errors_total exemplar request_id",
+        "json {",
+        "  latency_seconds[$route] = $secs",
+        "}",
+        "logfmt {",
+        "  errors_total++",
+        "}",
+        "",
+      ].join("\n"),
+      [
+        '{"route":"/a","secs":0.05,"trace_id":"abc","span_id":"s1"}',
+        '{"route":"/a","secs":0.5,"trace_id":"def"}',
+        "level=error request_id=r-7",
+      ],
+    );
+    const h = metric(store, "latency_seconds");
+    const id = h.findId(["/a"]);
+    expect(h.exemplar(id, 0)).to.deep.include({ labels: [["trace_id", "abc"], ["span_id", "s1"]], value: 0.05 });
+    expect(h.exemplar(id, 1)).to.deep.include({ labels: [["trace_id", "def"]], value: 0.5 });
+    expect(metric(store, "errors_total").exemplar(0)?.labels).to.deep.equal([["request_id", "r-7"]]);
   });
 
   it("lists exemplars in /json", () => {
