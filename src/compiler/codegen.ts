@@ -527,6 +527,11 @@ export function generate(
     const x = ex === "" ? "" : "Ex";
     if (e.op === "=") {
       const v = t === Type.Float ? toFloat(code, r) : t === Type.String ? toStr(code, r) : toInt(code, r);
+      // A histogram given a string (`h = $x` with a \S+ capture) observes Number(text), as setStr does; its
+      // exemplar is kept all the same.
+      if (t === Type.String && e.exemplars !== undefined && m.decl.metricKind === "histogram") {
+        return `${d.m}.setEx(${d.id}, Number(${v}), ${TIME}, ${exemplarArg(e.exemplars)})`;
+      }
       return t === Type.String ? `${d.m}.setStr(${d.id}, ${v}, ${TIME})` : `${d.m}.set${x}(${d.id}, ${v}, ${TIME}${ex})`;
     }
     if (t === Type.String) return `H.catAssign(${d.m}, ${d.id}, ${toStr(code, r)}, ${TIME})`;

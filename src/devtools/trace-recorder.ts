@@ -158,7 +158,7 @@ export class TraceRecorder {
 }
 
 /** Values of every group of `re` (all groups capture) on `text`, by name or number. */
-function captures(re: RegExp, names: readonly string[], text: string): Record<string, string | null> {
+function captures(re: RegExpLike, names: readonly string[], text: string): Record<string, string | null> {
   const m = re.exec(text);
   const out: Record<string, string | null> = {};
   if (m === null) return out;

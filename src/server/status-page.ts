@@ -1,6 +1,7 @@
 // The status page at "/": programs (or their compile errors with the caret excerpt), log files and runtime
 // errors, as one self-contained HTML document (no external assets, so it works offline and behind proxies).
 
+import type { Cardinality } from "../exporter/cardinality.js";
 import type { LogFileInfo, LogPatternInfo, ProgramInfo, StatusSource } from "./status.js";
 
 /** Escapes text for HTML element content and attribute values. */
@@ -29,8 +30,8 @@ function when(ms: number | undefined, nowMs: number, prefix: string): string {
   return ms === undefined || ms <= 0 ? "" : ` <span class="when">${prefix} ${escapeHtml(formatTime(ms, nowMs))}</span>`;
 }
 
-/** Renders the status page. `nowMs` is when it is rendered (uptime). */
-export function renderStatusPage(status: StatusSource, version: string, nowMs: number): string {
+/** Renders the status page. `nowMs` is when it is rendered (uptime); `cardinality`, when given, gets a section. */
+export function renderStatusPage(status: StatusSource, version: string, nowMs: number, cardinality?: Cardinality): string {
   const programs = status.programs();
   const files = status.files();
   const settings = Object.entries(status.settings())
@@ -49,6 +50,7 @@ ${patternSection(status.patterns?.() ?? [])}
 <h2>Log files (${files.length})</h2>
 ${totalsLine(status)}
 ${files.length === 0 ? "<p>No log files are being read (none match the --logs patterns yet).</p>" : fileTable(files)}
+${cardinality === undefined ? "" : cardinalitySection(cardinality)}
 </body></html>
 `;
 }
@@ -69,6 +71,21 @@ function programTable(programs: readonly ProgramInfo[], nowMs: number): string {
       `<td class="n">${p.runtimeErrors}</td><td class="n">${p.loads}</td><td class="n">${p.compileFailures}</td></tr>`;
   });
   return `<table><tr><th>Program</th><th>Status</th><th>Lines</th><th>Runtime errors</th><th>Loads</th><th>Compile failures</th></tr>
+${rows.join("\n")}</table>`;
+}
+
+function cardinalitySection(c: Cardinality): string {
+  const head = `<h2>Series (${c.totalSeries})</h2>\n<p>The metrics with the most series (also as JSON: <a href="/api/cardinality">/api/cardinality</a>).</p>`;
+  if (c.metrics.length === 0) return head;
+  const rows = c.metrics.map((m) => {
+    const cap = [m.limit > 0 ? `limit ${m.limit}` : "", m.budget > 0 ? `budget ${m.budget}` : ""].filter((x) => x !== "").join(", ");
+    const dropped = m.dropped > 0 ? `<span class="bad">${m.dropped}</span>` : "0";
+    const label = m.topLabel === null ? "" : `<code>${escapeHtml(m.topLabel.name)}</code> (${m.topLabel.values} values)`;
+    return `<tr><td><code>${escapeHtml(m.name)}</code></td><td><code>${escapeHtml(m.program)}</code></td>` +
+      `<td class="n">${m.series}</td><td>${label}</td><td>${escapeHtml(cap)}</td><td class="n">${dropped}</td></tr>`;
+  });
+  return `${head}
+<table><tr><th>Metric</th><th>Program</th><th>Series</th><th>Most varied label</th><th>Limits</th><th>Updates dropped</th></tr>
 ${rows.join("\n")}</table>`;
 }
 

@@ -64,6 +64,26 @@ describe("logtally test", function () {
     expect(r.lines.at(-1)).to.equal("0 passed, 1 failed");
   });
 
+  it("passes a hand-written .prom that lists samples only (HELP and TYPE are compared where given)", async () => {
+    write("web.test/basic.prom", EXPECTED.split("\n").filter((l) => !l.startsWith("#")).join("\n"));
+    const r = await run(["test", dir]);
+    expect(r.lines).to.deep.equal([`ok ${path.join(dir, "web.test", "basic")}`, "1 passed, 0 failed"]);
+  });
+
+  it("sorts histogram buckets by their bound in a diff", async () => {
+    write("h.mtail", "histogram d buckets 0.5, 1, 10\n/(?P<v>\\d+)/ {\n  d = $v\n}\n");
+    write("h.test/a.log", "5\n");
+    write("h.test/a.prom", 'd_bucket{le="0.5"} 1\nd_bucket{le="1"} 1\nd_bucket{le="10"} 0\nd_bucket{le="+Inf"} 1\nd_sum 5\nd_count 1\n');
+    write("web.test/basic.prom", EXPECTED);
+    const r = await run(["test", path.join(dir, "h.mtail")]);
+    const changed = r.lines.filter((l) => l.includes("changed"));
+    expect(changed).to.deep.equal([
+      '    changed    d_bucket{le="0.5"} expected 1, got 0',
+      '    changed    d_bucket{le="1"} expected 1, got 0',
+      '    changed    d_bucket{le="10"} expected 0, got 1',
+    ]);
+  });
+
   it("compares HELP and TYPE lines", async () => {
     write("web.test/basic.prom", EXPECTED.replace("# TYPE lines_total counter", "# TYPE lines_total gauge"));
     const r = await run(["test", dir]);
