@@ -8,7 +8,7 @@
 
 import { Datum, bucketLayout, type BucketLayout, type SeriesStorage } from "./datum.js";
 import { LabelTable } from "./label-table.js";
-import { NativeBuckets } from "./native-histogram.js";
+import { NativeBuckets, type SavedNativeBuckets } from "./native-histogram.js";
 import { Kind, ValueType, type MetricDeclaration } from "./types.js";
 
 const NO_LABELS: readonly string[] = Object.freeze([]);
@@ -24,6 +24,12 @@ export interface RestoredSeries {
   readonly counts?: ArrayLike<number>;
   /** Histograms: number of observations. */
   readonly count?: number;
+  /** When the series started (`_created`); absent: now. */
+  readonly bornMs?: number;
+  /** Exemplars, one per slot of the series (see SeriesColumns): label values in exemplar-name order, or null. */
+  readonly exemplars?: ReadonlyArray<{ readonly values: readonly string[]; readonly value: number; readonly timeMs: number } | null>;
+  /** `native` histograms: the native buckets. */
+  readonly native?: SavedNativeBuckets;
 }
 
 /**
@@ -43,6 +49,18 @@ export interface SeriesColumns {
   /** Histograms: `buckets` non-cumulative counts per id, and the number of observations per id. */
   readonly bucketCounts: Float64Array | null;
   readonly observations: Float64Array | null;
+  /** When each series started (OpenMetrics `_created`), ms. */
+  readonly born: Float64Array;
+  /**
+   * Exemplars (metrics declared with `exemplar`): `exemplarSlots` per id; slot s = id * exemplarSlots + b has label
+   * values exemplarLabels[s * k .. s * k + k) (k = exemplar names; "" unbound), value exemplarCells[2 * s] and time
+   * exemplarCells[2 * s + 1] (NaN while the slot has none). exemplarSlots is 0 without `exemplar`.
+   */
+  readonly exemplarSlots: number;
+  readonly exemplarLabels: readonly string[];
+  readonly exemplarCells: Float64Array;
+  /** `native` histograms: each id's native buckets, else null. */
+  readonly natives: readonly (SavedNativeBuckets | undefined)[] | null;
 }
 
 /** OpenMetrics: an exemplar's label names and values together hold at most 128 UTF-8 characters. */
@@ -503,7 +521,14 @@ export class Metric implements SeriesStorage {
    */
   copyColumns(): SeriesColumns {
     const top = this.top;
+    const natives: (SavedNativeBuckets | undefined)[] | null = this.native ? [] : null;
+    if (natives !== null) for (let id = 0; id < top; id++) natives[id] = this.alive[id] === 1 ? this.natives[id]?.save() : undefined;
     return {
+      born: this.born.slice(0, top),
+      exemplarSlots: this.exPerId,
+      exemplarLabels: this.exPerId > 0 ? this.exLabels.slice(0, top * this.exPerId * this.exemplarNames.length) : [],
+      exemplarCells: this.exPerId > 0 ? this.exCells.slice(0, 2 * top * this.exPerId) : new Float64Array(0),
+      natives,
       ids: this.ids(),
       labels: this.columns.map((c) => c.slice(0, top)),
       cells: this.cells.slice(0, 2 * top),
@@ -530,6 +555,23 @@ export class Metric implements SeriesStorage {
       const counts = saved.counts ?? [];
       for (let i = 0; i < this.nb; i++) this.hist[id * this.nb + i] = Number(counts[i] ?? 0);
       this.hcount[id] = saved.count ?? 0;
+    }
+    if (saved.bornMs !== undefined && saved.bornMs > 0) this.born[id] = saved.bornMs;
+    const k = this.exemplarNames.length;
+    if (this.exPerId > 0 && saved.exemplars !== undefined) {
+      for (let b = 0; b < this.exPerId && b < saved.exemplars.length; b++) {
+        const ex = saved.exemplars[b];
+        if (ex == null || ex.values.length !== k) continue;
+        const slot = id * this.exPerId + b;
+        for (let j = 0; j < k; j++) this.exLabels[slot * k + j] = ex.values[j] as string;
+        this.exCells[2 * slot] = ex.value;
+        this.exCells[2 * slot + 1] = ex.timeMs;
+      }
+    }
+    if (this.native && saved.native !== undefined) {
+      const n = new NativeBuckets();
+      n.restore(saved.native);
+      this.natives[id] = n;
     }
     return id;
   }

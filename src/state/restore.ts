@@ -46,7 +46,20 @@ function restoreMetric(m: SavedMetric, put: Put): void {
         ttlMs: c.ttls[id] as number,
         counts: c.bucketCounts?.subarray(id * c.buckets, (id + 1) * c.buckets),
         count: c.observations?.[id],
+        bornMs: c.born[id],
+        exemplars: c.exemplarSlots > 0 ? exemplarsOf(c, id, m.decl.exemplars.length) : undefined,
+        native: c.natives?.[id],
       },
     );
   }
+}
+
+function exemplarsOf(c: SavedMetric["series"], id: number, k: number): RestoredSeries["exemplars"] {
+  const out: Array<{ values: string[]; value: number; timeMs: number } | null> = [];
+  for (let b = 0; b < c.exemplarSlots; b++) {
+    const s = id * c.exemplarSlots + b;
+    const t = c.exemplarCells[2 * s + 1] as number;
+    out.push(Number.isNaN(t) ? null : { values: c.exemplarLabels.slice(s * k, s * k + k) as string[], value: c.exemplarCells[2 * s] as number, timeMs: t });
+  }
+  return out;
 }

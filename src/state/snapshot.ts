@@ -15,6 +15,10 @@ export interface SavedDeclaration {
   readonly type: ValueType;
   readonly keys: readonly string[];
   readonly buckets: readonly number[];
+  /** `exemplar` label names (empty without). */
+  readonly exemplars: readonly string[];
+  /** `native` histogram. */
+  readonly native: boolean;
 }
 
 /** One metric's declaration and its series (see SeriesColumns for how they are indexed). */
@@ -40,7 +44,16 @@ export function takeSnapshot(store: Store, positions: readonly SavedPosition[], 
     savedAtMs: nowMs,
     positions,
     metrics: store.metrics().map((m) => ({
-      decl: { program: m.program, name: m.name, kind: m.kind, type: m.type, keys: m.keys, buckets: m.buckets },
+      decl: {
+        program: m.program,
+        name: m.name,
+        kind: m.kind,
+        type: m.type,
+        keys: m.keys,
+        buckets: m.buckets,
+        exemplars: m.exemplarNames,
+        native: m.native,
+      },
       series: m.copyColumns(),
     })),
   };

@@ -83,6 +83,38 @@ describe("state/format and restore", () => {
     expect(dump(after)).to.deep.equal(want);
   });
 
+  it("round-trips exemplars, native histogram buckets and series start times", () => {
+    const ex = { ...decl("errors_total", Kind.Counter, ValueType.Int, ["route"]), exemplars: ["trace_id"] };
+    const nat = { ...decl("latency", Kind.Histogram, ValueType.Buckets, [], [0.1, 1]), exemplars: ["trace_id", "span"], native: true };
+    const before = new Store();
+    const c = before.declare(ex);
+    c.addEx(c.id1("/a"), 1, 1_000, ["t-1"]);
+    c.addEx(c.id1("/a"), 1, 2_000, ["t-2"]);
+    c.add(c.id1("/b"), 1, 3_000); // no exemplar kept
+    const h = before.declare(nat);
+    for (const [v, t] of [[0.05, 10], [0.5, 20], [-3, 30], [0, 40], [250, 50]] as const) h.addEx(h.id0(), v, t, [`tr${t}`, t === 20 ? "" : "s"]);
+    const after = new Store();
+    const c2 = after.declare(ex);
+    const h2 = after.declare(nat);
+    const report = restoreSnapshot(after, decodeSnapshot(encoded(takeSnapshot(before, [], 1))));
+    expect(report.skipped).to.deep.equal([]);
+    for (const route of ["/a", "/b"]) {
+      const [a, b] = [c.findId([route]), c2.findId([route])];
+      expect(c2.exemplar(b), route).to.deep.equal(c.exemplar(a));
+      expect(c2.created(b), route).to.equal(c.created(a));
+      expect(c2.num(b)).to.equal(c.num(a));
+    }
+    expect(c2.exemplar(c2.findId(["/a"]))?.labels).to.deep.equal([["trace_id", "t-2"]]);
+    const [n1, n2] = [h.nativeBuckets(h.id0())!, h2.nativeBuckets(h2.id0())!];
+    expect(n2.buckets(1)).to.deep.equal(n1.buckets(1));
+    expect(n2.buckets(-1)).to.deep.equal(n1.buckets(-1));
+    expect(n1.buckets(1).length).to.be.greaterThan(1);
+    expect([n2.schema, n2.zeroCount, n2.bucketCount]).to.deep.equal([n1.schema, n1.zeroCount, n1.bucketCount]);
+    for (let b = 0; b <= 2; b++) expect(h2.exemplar(h2.id0(), b), `bucket ${b}`).to.deep.equal(h.exemplar(h.id0(), b));
+    expect(h2.histCount(h2.id0())).to.equal(5);
+    expect(h2.created(h2.id0())).to.equal(h.created(h.id0()));
+  });
+
   it("restores a metric only when its declaration is unchanged (the reload rule)", () => {
     const text = encoded(takeSnapshot(filledStore(), [], 1));
     const after = new Store();
