@@ -56,7 +56,7 @@ export function createLineSource(options: Options, sink: LineSink, log: Logger):
       idle?.stop();
     },
     framing: () => ({ ...counters }),
-    stats: () => tailer.stats(),
+    stats: () => ({ ...tailer.stats(), framing: { ...counters } }),
     patterns: () => tailer.patterns(),
     files: () =>
       tailer.files().map((f) => ({

@@ -135,6 +135,12 @@ function registerOwnMetrics(registry: Registry<RegistryContentType>, status: Sta
   total("logtally_truncations_total", "Log file truncations seen.", (t) => t.truncations);
   total("logtally_read_errors_total", "Errors opening or reading log files.", (t) => t.readErrors);
   total("logtally_lines_cut_total", "Lines cut for being longer than --max_line_length.", (t) => t.linesCut);
+  // Framing (sources with --log_format or a multi-line rule).
+  total("logtally_records_total", "Records handed to the programs by framed sources (a multi-line record counts once).", (t) => t.framing?.records ?? 0);
+  total("logtally_records_cut_total", "Multi-line records cut at --multiline_max_lines or --max_line_length; the rest began a new record.", (t) => t.framing?.recordsCut ?? 0);
+  total("logtally_records_idle_total", "Records handed on because their source was quiet for --multiline_timeout.", (t) => t.framing?.idleFlushes ?? 0);
+  total("logtally_container_lines_cut_total", "Container lines whose joined pieces exceeded --max_line_length and were cut.", (t) => t.framing?.linesCut ?? 0);
+  total("logtally_container_lines_unrecognised_total", "Lines of cri or docker sources that were not in that format (handed on unchanged).", (t) => t.framing?.unrecognised ?? 0);
   new Gauge({
     name: "logtally_open_files",
     help: "Log files held open, rotated files still being drained included.",
