@@ -74,6 +74,8 @@ export const FLAGS = [
     description: "Longest log line in bytes; longer lines are cut to it, counted (logtally_lines_cut_total) and still processed. 0: 1 MiB (1048576) when following; no limit with --one_shot unless set, as mtail." },
   { name: "expired_metrics_gc_interval", type: "duration", default: 1 * H, group: "daemon",
     description: "How often expired (`del ... after`) and over-limit label sets are removed." },
+  { name: "max_series_per_metric", type: "int", default: 0, group: "daemon",
+    description: "Most series (label sets) any one metric may hold; updates that would create more are dropped, counted in logtally_series_dropped_total and logged once per metric. 0: no budget." },
   { name: "stale_log_gc_interval", type: "duration", default: 1 * H, group: "daemon",
     description: "How often log files that have disappeared are forgotten." },
   { name: "state_dir", type: "string", default: "", group: "daemon",

@@ -115,6 +115,9 @@ export function validateOptions(o: Options): void {
   if (!Number.isSafeInteger(o.max_line_length) || o.max_line_length < 0) {
     throw new UsageError(`Invalid max_line_length ${o.max_line_length}; expected a number of bytes (0: the default).`);
   }
+  if (!Number.isSafeInteger(o.max_series_per_metric) || o.max_series_per_metric < 0) {
+    throw new UsageError(`Invalid max_series_per_metric ${o.max_series_per_metric}; expected a number of series (0: no budget).`);
+  }
   if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) {
     throw new UsageError(`Invalid port ${o.port}; expected a number from 0 to 65535.`);
   }

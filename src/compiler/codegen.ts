@@ -527,6 +527,11 @@ export function generate(
     const x = ex === "" ? "" : "Ex";
     if (e.op === "=") {
       const v = t === Type.Float ? toFloat(code, r) : t === Type.String ? toStr(code, r) : toInt(code, r);
+      // A histogram given a string (`h = $x` with a \S+ capture) observes Number(text), as setStr does; its
+      // exemplar is kept all the same.
+      if (t === Type.String && e.exemplars !== undefined && m.decl.metricKind === "histogram") {
+        return `${d.m}.setEx(${d.id}, Number(${v}), ${TIME}, ${exemplarArg(e.exemplars)})`;
+      }
       return t === Type.String ? `${d.m}.setStr(${d.id}, ${v}, ${TIME})` : `${d.m}.set${x}(${d.id}, ${v}, ${TIME}${ex})`;
     }
     if (t === Type.String) return `H.catAssign(${d.m}, ${d.id}, ${toStr(code, r)}, ${TIME})`;
@@ -545,7 +550,7 @@ export function generate(
   const cond = (s: CondStmt): void => {
     let test = s.cond === null ? "!matched" : atom(() => truthy(s.cond as Expr, false));
     if (trace) {
-      const kind = s.cond === null ? "otherwise" : s.cond.kind === "PatternExpr" ? "pattern" : "expr";
+      const kind = s.cond === null ? "otherwise" : s.cond.kind === "PatternExpr" || s.cond.kind === "RecordExpr" ? "pattern" : "expr";
       conditions.push({ pos: s.cond?.pos ?? s.pos, kind });
       test = `T.cond(${conditions.length - 1}, ${test})`;
     }

@@ -1,12 +1,7 @@
 // The compiler pipeline: parse -> expand decorators -> symbols -> regexes -> types -> generate JavaScript.
 // compile() returns a CompiledProgram (metric declarations + generated source, linked later by the runtime
 // with metric handles and helpers) or every diagnostic at once. Imports only metrics types and ./.
-import { setFlagsFromString } from "node:v8";
 import { basename } from "node:path";
-
-// V8's linear-time regexp engine takes over from a pattern that backtracks too much, so a crafted log line
-// cannot stall a program. It must be enabled before any RegExp from a user program is compiled.
-setFlagsFromString("--enable-experimental-regexp-engine-on-excessive-backtracks");
 
 import { Kind, ValueType, type MetricDeclaration } from "../metrics/types.js";
 import type { PatternExpr, Pos, RecordFormat, StmtList } from "./ast.js";
@@ -17,7 +12,8 @@ import { generate } from "./codegen.js";
 import { foldConstants } from "./fold-constants.js";
 import { DiagnosticList, formatDiagnostics, formatPos, type Diagnostic } from "./diagnostics.js";
 import { parseProgram } from "./parse.js";
-import { translateRegex } from "./regex.js";
+import { buildLineRegExp, buildSubstRegExp, re2CompileError, type LineRegExp, type SubstRegExp } from "./line-regexp.js";
+import { planRegex, type RegexPlan } from "./regex-engine.js";
 import { LiteralScanner } from "./literal-scan.js";
 import { requiredLiteral } from "./required-literal.js";
 
@@ -45,7 +41,7 @@ export interface ProgramHelpers {
   /** Go strings.ReplaceAll: literal replacement; an empty `old` inserts `repl` around every character. */
   subst(old: string, repl: string, value: string): string;
   /** Go Regexp.ReplaceAllLiteralString with a global twin of the pattern. */
-  rsubst(re: RegExp, repl: string, value: string): string;
+  rsubst(re: SubstRegExp, repl: string, value: string): string;
   noMatch(capref: string): never;
   compare(a: unknown, b: unknown): number;
   and(a: number, b: number): number;
@@ -152,16 +148,18 @@ export interface RegExpLike {
  * condition statement's test (it must return it unchanged).
  */
 export interface ProgramTracer {
-  regex(index: number, re: RegExp): RegExpLike;
+  regex(index: number, re: RegExpLike): RegExpLike;
   metric(index: number, handle: MetricHandle): MetricHandle;
   cond(index: number, value: boolean): boolean;
+  /** Wraps the record reader of a program with json/logfmt conditions, to see each record parsed and its fields. */
+  records?(reader: RecordReader): RecordReader;
 }
 
 /** What a traced program knows about its own source, for explaining what it did. */
 export interface TraceInfo {
   /** By regex index: the RE2 pattern, where it is, its group names ("" for unnamed; [0] is the whole match), and
    * a translation in which every group captures (the program's own regex skips groups nobody reads). */
-  readonly patterns: ReadonlyArray<{ source: string; location: string; groupNames: readonly string[]; display: RegExp }>;
+  readonly patterns: ReadonlyArray<{ source: string; location: string; groupNames: readonly string[]; display: RegExpLike }>;
   /** By `T.cond` index: the condition's source text and location. */
   readonly conditions: ReadonlyArray<{ text: string; location: string; kind: "pattern" | "expr" | "otherwise" }>;
 }
@@ -176,8 +174,8 @@ export interface CompiledProgram {
   readonly initialise: readonly number[];
   /** The generated JavaScript (for --dump_js). */
   readonly js: string;
-  /** Every regular expression, translated, in the order the code indexes them. */
-  readonly regexes: readonly RegExp[];
+  /** Every regular expression: its translation and engine (regex-engine.ts), in the order the code indexes them. */
+  readonly regexes: readonly RegexPlan[];
   /** `log_filter` globs, or null when the program sees every file. */
   readonly logFilter: readonly string[] | null;
   /** Whether a `begin {}` block exists. */
@@ -250,31 +248,25 @@ export function compile(name: string, source: string, options: CompileOptions = 
 
   // Groups no capture reference reads do not capture: fewer substrings per match, less GC. Apache benchmark
   // (6 of 11 groups unread), runtime only, CPU per 300k lines: 280 -> 245 ms together with the BMP twins.
-  const regexes: RegExp[] = [];
-  const bmpRegexes: RegExp[] = [];
+  const regexes: RegexPlan[] = [];
   for (const p of table.patterns) {
     const used = p.usedGroups ?? new Set<number>();
-    const t = translateRegex(p.pattern as string, { maxLength: options.maxRegexpLength, captures: used });
+    const t = planRegex(p.pattern as string, { maxLength: options.maxRegexpLength, captures: used });
     if (!t.ok) {
       diags.add(p.pos, `${t.error}`);
-      regexes.push(/(?:)/);
-      bmpRegexes.push(/(?:)/);
+      continue;
+    }
+    const re2Error = t.engine === "re2" ? re2CompileError(t.pattern) : null;
+    if (re2Error !== null) {
+      diags.add(p.pos, `Can't compile regular expression /${p.pattern}/ for RE2: ${re2Error}.`);
       continue;
     }
     const jsGroup: number[] = [0];
     let kept = 0;
     for (let g = 1; g <= t.groupNames.length; g++) jsGroup.push(used.has(g) ? ++kept : -1);
     p.jsGroup = jsGroup;
-    try {
-      const re = new RegExp(t.source, t.flags);
-      regexes.push(re);
-      p.hasBmpTwin = t.bmpSource !== t.source;
-      bmpRegexes.push(p.hasBmpTwin ? new RegExp(t.bmpSource, t.flags) : re);
-    } catch (e) {
-      diags.add(p.pos, `Can't compile regular expression /${p.pattern}/: ${(e as Error).message}.`);
-      regexes.push(/(?:)/);
-      bmpRegexes.push(/(?:)/);
-    }
+    p.hasBmpTwin = t.bmpSource !== t.source;
+    regexes.push(t);
   }
 
   foldConstants(root, diags);
@@ -341,21 +333,25 @@ export function compile(name: string, source: string, options: CompileOptions = 
     traceInfo,
     link(metrics, helpers, onError, tracer, records) {
       if (records === undefined && table.records.length > 0) throw new Error(`${file} parses json/logfmt records: link() needs a RecordLink.`);
-      // Global twins of each regex, for subst(): replaceAll needs the `g` flag; the line regexes must not have it.
-      const globals = regexes.map((r) => new RegExp(r.source, r.flags + "g"));
+      // Regexes are built here, from plain data, so a plan made elsewhere (a worker) links the same way. Global
+      // twins for subst(): replaceAll needs the `g` flag; the line regexes must not have it.
+      const lineRegexes = regexes.map((r) => buildLineRegExp(r));
+      const bmpRegexes = regexes.map((r, i) => (r.bmpSource === r.source ? lineRegexes[i]! : buildLineRegExp(r, true)));
+      const globals = regexes.map((r) => buildSubstRegExp(r));
       const keys = keyArrays.map((n) => new Array<string>(n).fill(""));
       const factory = new Function("H", "M", "R", "RB", "RG", "K", "onError", "LIT", "SCAN", "T", "RL", js) as (
-        h: ProgramHelpers, m: readonly MetricHandle[], r: readonly RegExpLike[], rb: readonly RegExpLike[], rg: readonly RegExp[], k: string[][],
+        h: ProgramHelpers, m: readonly MetricHandle[], r: readonly RegExpLike[], rb: readonly RegExpLike[], rg: readonly SubstRegExp[], k: string[][],
         e: RuntimeErrorHandler, lit: readonly (string | null)[], scan: LiteralScanner | null, t: ProgramTracer | null, rl: RecordLink | undefined,
       ) => LinkedProgram;
-      if (tracer === undefined) return factory(helpers, metrics, regexes, bmpRegexes, globals, keys, onError, literals, scanner, null, records);
+      if (tracer === undefined) return factory(helpers, metrics, lineRegexes, bmpRegexes, globals, keys, onError, literals, scanner, null, records);
       if (!trace) throw new Error(`internal: ${file} was not compiled for tracing`);
       return factory(
         helpers,
         metrics.map((m, i) => tracer.metric(i, m)),
-        regexes.map((r, i) => tracer.regex(i, r)),
+        lineRegexes.map((r, i) => tracer.regex(i, r)),
         bmpRegexes.map((r, i) => tracer.regex(i, r)),
-        globals, keys, onError, literals, scanner, tracer, records,
+        globals, keys, onError, literals, scanner, tracer,
+        records === undefined || tracer.records === undefined ? records : { ...records, reader: tracer.records(records.reader) },
       );
     },
   };
@@ -371,12 +367,13 @@ function describeForTrace(
 ): TraceInfo {
   return {
     patterns: patterns.map((p) => {
-      const t = translateRegex(p.pattern as string, { maxLength: Infinity });
+      // Every group captures here, on the engine the program's own pattern runs on (linear time on any line).
+      const t = planRegex(p.pattern as string, { maxLength: Infinity });
       return {
         source: p.pattern as string,
         location: formatPos(file, p.pos, lines),
         groupNames: p.groupNames ?? [],
-        display: t.ok ? new RegExp(t.source, t.flags) : /(?:)/,
+        display: t.ok ? buildLineRegExp(t) : /(?:)/,
       };
     }),
     conditions: conditions.map((c) => ({

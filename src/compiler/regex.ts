@@ -39,6 +39,14 @@ export interface TranslateOptions {
    * matches is unchanged). Default: every group captures. JS group numbers then count kept groups only.
    */
   readonly captures?: ReadonlySet<number>;
+  /**
+   * Emit only what V8's linear-time engine accepts where the plain translation does not: no `u` flag (`\p{...}` and
+   * astral ranges become UTF-16 classes and surrogate-pair alternatives) and counted repeats written out (`x{2,4}`
+   * as `xx(?:x(?:x)?)?`), since that engine refuses repeat counts above 16. Throws nothing new: a counted repeat of
+   * a capturing group cannot be written out (the copies would be new groups), so it stays counted and the caller's
+   * linear-time check decides (regex-engine.ts).
+   */
+  readonly linear?: boolean;
 }
 
 /** mtail's default for --max_regexp_length. */
@@ -70,9 +78,10 @@ export function translateRegex(re2Source: string, options: TranslateOptions = {}
         "Excessively long patterns are likely to cause compilation and runtime performance problems.",
     };
   }
+  const linear = options.linear ?? false;
   try {
-    const t = new Translator(re2Source, false, true, options.captures).run();
-    const bmp = new Translator(re2Source, false, false, options.captures).run();
+    const t = new Translator(re2Source, false, true, options.captures, linear).run();
+    const bmp = new Translator(re2Source, false, false, options.captures, linear).run();
     return { ...t, bmpSource: bmp.source };
   } catch (e) {
     if (e === NEEDS_UNICODE) return retryUnicode(re2Source, options.captures);
@@ -120,6 +129,8 @@ interface Atom {
   flagOnly?: boolean;
   /** Already carries a quantifier (reachable again only across a flag group: a*(?i)* is (a*)*). */
   quantified?: boolean;
+  /** Holds a capturing group (linear mode cannot write out a counted repeat of it). */
+  captures?: boolean;
 }
 
 type Range = [number, number];
@@ -146,6 +157,8 @@ class Translator {
     /** Without `u`: make classes that take surrogates take whole surrogate pairs (false: for BMP-only input). */
     private readonly surrogates: boolean,
     private readonly captures: ReadonlySet<number> | undefined,
+    /** See TranslateOptions.linear: classes by code point without `u`, counted repeats written out. */
+    private readonly linear = false,
   ) {}
 
   run(): RegexTranslation {
@@ -190,7 +203,7 @@ class Translator {
     }
     const weight = Math.max(...branches.map((b) => b.weight));
     const text = branches.map((b) => b.text).join("|");
-    return { text, wrap: branches.length > 1, weight };
+    return { text, wrap: branches.length > 1, weight, captures: branches.some((b) => b.captures === true) };
   }
 
   /** sequence := (atom quantifier?)*; flag groups like (?i) change `flags` for the rest of it. */
@@ -226,7 +239,8 @@ class Translator {
           }
         }
         const base = last.wrap || last.quantified === true ? `(?:${last.text})` : last.text;
-        atoms[target] = { text: base + op.text, wrap: false, weight, quantified: true };
+        const text = this.linear && op.counted && last.captures !== true ? writeOutRepeat(base, op) : base + op.text;
+        atoms[target] = { text, wrap: false, weight, quantified: true, captures: last.captures };
         continue;
       }
       if (c === 0x28 /* ( */ && this.src.startsWith("(?", this.pos)) {
@@ -250,7 +264,8 @@ class Translator {
     const weight = atoms.reduce((w, a) => Math.max(w, a.weight), 1);
     const text = atoms.map((a) => a.text).join("");
     const nonEmpty = atoms.filter((a) => a.text !== "");
-    return { text, wrap: nonEmpty.length > 1 || (nonEmpty.length === 1 && nonEmpty[0]!.wrap), weight };
+    const captures = atoms.some((a) => a.captures === true);
+    return { text, wrap: nonEmpty.length > 1 || (nonEmpty.length === 1 && nonEmpty[0]!.wrap), weight, captures };
   }
 
   /** Returns the parsed {n,m} at pos without consuming it, or undefined when `{` is a literal there (as in Go). */
@@ -363,7 +378,12 @@ class Translator {
     const body = this.parseAlternation(inner, depth + 1);
     if (this.peek() !== 0x29) throw this.error("missing closing )", start, this.src.length);
     this.pos++;
-    return { text: capture ? `(${body.text})` : `(?:${body.text})`, wrap: false, weight: body.weight };
+    return {
+      text: capture ? `(${body.text})` : `(?:${body.text})`,
+      wrap: false,
+      weight: body.weight,
+      captures: capture || body.captures === true,
+    };
   }
 
   private parseEscapeAtom(flags: Flags, start: number): Atom {
@@ -423,11 +443,12 @@ class Translator {
       }
       const prop = unicodeProperty(name);
       if (prop === undefined) throw this.error("invalid character class range", start, this.pos);
-      if (!this.unicode) throw NEEDS_UNICODE;
+      if (!this.unicode && !this.linear) throw NEEDS_UNICODE;
       if (prop === "any") return { ranges: [[0, MAX_RUNE]], props: [], negated };
       // RE2 case-folds a class under (?i), Unicode classes too (\p{Ll} then takes X and É): the property becomes
-      // ranges, which addItem folds (then complements for \P), as it does for any other class.
-      if (flags.i) return { ranges: propertyRanges(prop), props: [], negated };
+      // ranges, which addItem folds (then complements for \P), as it does for any other class. Linear mode has
+      // no `u` flag, so the property is always ranges there.
+      if (flags.i || this.linear) return { ranges: propertyRanges(prop), props: [], negated };
       return { ranges: [], props: [`\\${negated ? "P" : "p"}{${prop}}`], negated: false };
     }
     return undefined;
@@ -553,7 +574,7 @@ class Translator {
 
   /** Complement within what this mode can see: code points with `u`, UTF-16 units without. */
   private complement(ranges: readonly Range[]): Range[] {
-    const top = this.unicode ? MAX_RUNE : 0xffff;
+    const top = this.unicode || this.linear ? MAX_RUNE : 0xffff;
     const sorted = normalize(ranges);
     const out: Range[] = [];
     let next = 0;
@@ -572,6 +593,7 @@ class Translator {
   }
 
   private emitClass(set: ClassSet): string {
+    if (this.linear) return this.emitCodePointClass(set);
     const ranges = normalize(set.ranges);
     if (!this.unicode && ranges.some(([, hi]) => hi > 0xffff)) throw NEEDS_UNICODE;
     if (set.props.length === 0 && ranges.length === 1 && ranges[0]![0] === ranges[0]![1] && !set.negated) {
@@ -601,6 +623,39 @@ class Translator {
       if (hi > lo) body += (hi > lo + 1 ? "-" : "") + this.emitClassChar(hi);
     }
     return `[${set.negated ? "^" : ""}${body}${set.props.join("")}]`;
+  }
+
+  /**
+   * Linear mode: a class of code points without the `u` flag, as a class of BMP units (surrogates left out: they
+   * only come in pairs from decoded UTF-8) or'ed with the surrogate pairs of its astral part, which the BMP twin
+   * (surrogates = false) leaves out. Never needs `u`, so V8's linear-time engine accepts it.
+   */
+  private emitCodePointClass(set: ClassSet): string {
+    let ranges = normalize(set.ranges);
+    if (set.negated) ranges = this.complement(ranges);
+    const bmp = clip(this.complement([...this.complement(clip(ranges, 0, 0xffff)), [0xd800, 0xdfff]]), 0, 0xffff);
+    const parts: string[] = [];
+    if (bmp.length === 1 && bmp[0]![0] === bmp[0]![1]) {
+      parts.push(this.emitLiteral(bmp[0]![0]));
+    } else if (bmp.length > 0) {
+      // The shorter of [ranges] and [^complement] (the complement within the BMP includes the surrogates).
+      const outside = clip(this.complement(bmp), 0, 0xffff);
+      parts.push(outside.length < bmp.length ? `[^${this.classBody(outside)}]` : `[${this.classBody(bmp)}]`);
+    }
+    const bmpOnly = parts.length;
+    if (this.surrogates) parts.push(...surrogatePairs(clip(ranges, 0x10000, MAX_RUNE), (c) => this.emitClassChar(c)));
+    if (parts.length === 0) return "[]";
+    // One BMP class or character is one atom; a surrogate pair is two units and needs a group.
+    return parts.length === 1 && bmpOnly === 1 ? parts[0]! : `(?:${parts.join("|")})`;
+  }
+
+  private classBody(ranges: readonly Range[]): string {
+    let body = "";
+    for (const [lo, hi] of ranges) {
+      body += this.emitClassChar(lo);
+      if (hi > lo) body += (hi > lo + 1 ? "-" : "") + this.emitClassChar(hi);
+    }
+    return body;
   }
 
   /** One code point as a literal atom, case-folded under (?i). */
@@ -646,6 +701,63 @@ interface ClassSet {
   /** JS property escapes (\p{L}, \P{Script=Greek}); only with the `u` flag. */
   props: string[];
   negated: boolean;
+}
+
+/** `x{n,m}` written out for linear mode: n copies, then m-n nested optional ones (`x*` for no maximum). */
+function writeOutRepeat(x: string, op: { min: number; max: number; text: string }): string {
+  // The counted text ends in "?" when the repeat is non-greedy (after (?U) has been applied).
+  const lazy = op.text.endsWith("?") ? "?" : "";
+  let out = x.repeat(op.min);
+  if (op.max < 0) return out + x + "*" + lazy;
+  let tail = "";
+  for (let k = op.max - op.min; k > 0; k--) tail = `(?:${x}${tail})?${lazy}`;
+  out += tail;
+  return out === "" ? "(?:)" : out;
+}
+
+/** The part of `ranges` (sorted, disjoint) within [lo, hi]. */
+function clip(ranges: readonly Range[], lo: number, hi: number): Range[] {
+  const out: Range[] = [];
+  for (const [a, b] of ranges) {
+    const x = Math.max(a, lo);
+    const y = Math.min(b, hi);
+    if (x <= y) out.push([x, y]);
+  }
+  return out;
+}
+
+/**
+ * Astral code point ranges as alternatives of a high-surrogate class followed by a low-surrogate class, highs with
+ * the same lows sharing one alternative (\p{L}'s astral part: 89 alternatives).
+ */
+function surrogatePairs(ranges: readonly Range[], emit: (c: number) => string): string[] {
+  const lows = new Map<number, Range[]>();
+  for (const [a, b] of ranges) {
+    for (let c = a; c <= b; ) {
+      const high = 0xd800 + ((c - 0x10000) >> 10);
+      const end = Math.min(b, 0x10000 + ((high - 0xd800 + 1) << 10) - 1);
+      const list = lows.get(high) ?? [];
+      list.push([0xdc00 + ((c - 0x10000) & 0x3ff), 0xdc00 + ((end - 0x10000) & 0x3ff)]);
+      lows.set(high, list);
+      c = end + 1;
+    }
+  }
+  const cls = (r: readonly Range[]): string => {
+    if (r.length === 1 && r[0]![0] === r[0]![1]) return emit(r[0]![0]);
+    let body = "";
+    for (const [lo, hi] of r) body += emit(lo) + (hi > lo ? (hi > lo + 1 ? "-" : "") + emit(hi) : "");
+    return `[${body}]`;
+  };
+  const out: string[] = [];
+  const highs = [...lows.keys()].sort((x, y) => x - y);
+  for (let i = 0; i < highs.length; ) {
+    const key = cls(lows.get(highs[i]!)!);
+    let j = i + 1;
+    while (j < highs.length && highs[j] === highs[j - 1]! + 1 && cls(lows.get(highs[j]!)!) === key) j++;
+    out.push(cls([[highs[i]!, highs[j - 1]!]]) + key);
+    i = j;
+  }
+  return out;
 }
 
 function assertion(text: string): Atom {

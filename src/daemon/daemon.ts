@@ -15,7 +15,7 @@ import { PushScheduler } from "./push.js";
 /** A running logtally: construct, start(), and stop() once. */
 export class Daemon implements StatusSource {
   readonly startedMs = Date.now();
-  private readonly store = new Store();
+  private readonly store: Store;
   private readonly runtime: Runtime;
   private readonly programManager: ProgramManager;
   private readonly server: MetricsServer;
@@ -31,6 +31,17 @@ export class Daemon implements StatusSource {
 
   /** Throws for settings that cannot work (unknown time zone, malformed collector address). */
   constructor(private readonly options: Options, private readonly log: Logger, private readonly version: string) {
+    const storeLog = log.child({ component: "store" });
+    this.store = new Store({
+      maxSeriesPerMetric: options.max_series_per_metric,
+      // As mtail 3.3.1 (one-shot keeps rc50's output: limit applies at collection only, which one-shot never runs).
+      limitOnCreate: true,
+      onSeriesDropped: (m) =>
+        storeLog.warn(
+          { prog: m.program, metric: m.name, budget: m.seriesBudget },
+          `Metric "${m.name}" of ${m.program} reached --max_series_per_metric (${m.seriesBudget} series); updates to new series are dropped and counted in logtally_series_dropped_total.`,
+        ),
+    });
     const runtimeLog = log.child({ component: "runtime" });
     this.runtime = new Runtime(this.store, {
       // Runtime errors (already rate-limited by the runtime) at info; its compile-failure note is left to the
@@ -144,6 +155,10 @@ export class Daemon implements StatusSource {
   }
   ready(): boolean {
     return this.started;
+  }
+  notReadyReason(): string {
+    const never = this.programs().filter((p) => !p.loaded).map((p) => p.name);
+    return never.length === 0 ? "" : `not ready: never compiled: ${never.join(", ")} (see the status page)`;
   }
   whenReady(): Promise<void> {
     return this.readyPromise;

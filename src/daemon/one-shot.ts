@@ -76,7 +76,11 @@ export async function runOneShot(options: Options, io: CommandIo): Promise<numbe
   // Made on the first runtime error only: most one-shot runs log nothing, and loading pino costs start-up time.
   let log: ReturnType<typeof createLogger> | undefined;
   const logInfo = (o: object, m: string): void => (log ??= createLogger(options.log_level, io.stderr)).info(o, m);
-  const store = new Store();
+  const store = new Store({
+    maxSeriesPerMetric: options.max_series_per_metric,
+    onSeriesDropped: (m) =>
+      logInfo({ prog: m.program, metric: m.name, budget: m.seriesBudget }, `Metric "${m.name}" of ${m.program} reached --max_series_per_metric; updates to new series are dropped.`),
+  });
   let runtime: Runtime;
   try {
     runtime = new Runtime(store, {

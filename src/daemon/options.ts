@@ -41,6 +41,8 @@ export type Options = {
   /** Longest line in bytes; 0 (the default) = 1 MiB when following, no limit in --one_shot (as mtail). */
   max_line_length: number;
   expired_metrics_gc_interval: number;
+  /** Series budget of every metric (0: none). */
+  max_series_per_metric: number;
   stale_log_gc_interval: number;
   state_dir: string;
   ignore_filename_regex_pattern: string;

@@ -14,6 +14,9 @@ interface Tracked {
   source: string | null;
   loads: number;
   compileFailures: number;
+  /** When it last loaded and last failed to compile (ms since the epoch, 0 if never), for the status page. */
+  lastLoadMs: number;
+  lastCompileFailureMs: number;
 }
 
 /** How long to wait after the last change event before rescanning: editors write a file in several steps. */
@@ -95,7 +98,13 @@ export class ProgramManager {
   programs(): ProgramInfo[] {
     return this.runtime.programs().map((p) => {
       const t = this.tracked.get(p.name);
-      return { ...p, loads: t?.loads ?? 0, compileFailures: t?.compileFailures ?? 0 };
+      return {
+        ...p,
+        loads: t?.loads ?? 0,
+        compileFailures: t?.compileFailures ?? 0,
+        lastLoadMs: t?.lastLoadMs ?? 0,
+        lastCompileErrorMs: p.lastCompileError === "" ? 0 : (t?.lastCompileFailureMs ?? 0),
+      };
     });
   }
 
@@ -132,7 +141,7 @@ export class ProgramManager {
         this.log.warn({ err, path: file }, "Cannot read program file.");
         continue;
       }
-      const t = this.tracked.get(name) ?? { source: null, loads: 0, compileFailures: 0 };
+      const t = this.tracked.get(name) ?? { source: null, loads: 0, compileFailures: 0, lastLoadMs: 0, lastCompileFailureMs: 0 };
       this.tracked.set(name, t);
       if (t.source === source) continue;
       t.source = source;
@@ -140,10 +149,12 @@ export class ProgramManager {
       const r = this.runtime.load(file, source);
       if (r.ok) {
         t.loads++;
+        t.lastLoadMs = Date.now();
         this.log.info({ program: name, path: file, reload }, reload ? `Reloaded program ${name}.` : `Loaded program ${name}.`);
         if (this.dumpJs) this.log.info({ program: name, js: this.runtime.generatedSource(name) }, `Generated JavaScript of ${name}.`);
       } else {
         t.compileFailures++;
+        t.lastCompileFailureMs = Date.now();
         this.log.error(
           { program: name, path: file, errors: r.diagnostics, keptPreviousVersion: reload },
           reload ? `Program ${name} failed to compile; the previous version keeps running.` : `Program ${name} failed to compile; it is not loaded.`,

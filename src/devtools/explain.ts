@@ -37,6 +37,8 @@ export interface ProgramExplanation {
   events: TraceEvent[];
   /** The same events by type, for tools. */
   patterns: TraceEvent[];
+  /** json/logfmt records parsed, with the fields the program reads. */
+  records: TraceEvent[];
   conditions: TraceEvent[];
   updates: TraceEvent[];
   errors: TraceEvent[];
@@ -127,9 +129,10 @@ export async function runExplain(options: ExplainOptions, io: ExplainIo): Promis
 function describeProgram(program: string, events: TraceEvent[]): ProgramExplanation {
   return {
     program,
-    matched: events.some((e) => e.type === "pattern" && e.matched),
+    matched: events.some((e) => (e.type === "pattern" && e.matched) || (e.type === "record" && e.parsed)),
     events,
     patterns: events.filter((e) => e.type === "pattern"),
+    records: events.filter((e) => e.type === "record"),
     conditions: events.filter((e) => e.type === "condition"),
     updates: events.filter((e) => e.type === "update"),
     errors: events.filter((e) => e.type === "error"),
@@ -140,7 +143,7 @@ function describeProgram(program: string, events: TraceEvent[]): ProgramExplanat
 export function renderLine(line: LineExplanation): string {
   const out = [`${line.source}: ${line.text}`];
   for (const p of line.programs) {
-    const tried = p.patterns.length;
+    const tried = p.patterns.length + p.records.length;
     out.push(`  ${p.program}: ${tried === 0 ? "no pattern tried" : p.matched ? "matched" : `no pattern matched (${tried} tried)`}`);
     for (const e of p.events) out.push(...renderEvent(e));
   }
@@ -154,6 +157,12 @@ function renderEvent(e: TraceEvent): string[] {
       const head = `    pattern /${e.regex}/ (${e.location})${on}: ${e.matched ? "matched" : "no match"}`;
       const caps = Object.entries(e.captures).map(([k, v]) => `      $${k} = ${v === null ? "(unset)" : JSON.stringify(v)}`);
       return [head, ...caps];
+    }
+    case "record": {
+      const on = e.input === null ? "the line" : JSON.stringify(e.input);
+      const head = `    ${e.format} record of ${on}: ${e.parsed ? "parsed" : `not ${e.format}`}`;
+      const fields = Object.entries(e.fields).map(([k, v]) => `      $${k} = ${v === null ? "(missing)" : JSON.stringify(v)}`);
+      return [head, ...fields];
     }
     case "condition":
       return [`    condition ${e.text} (${e.location}): ${e.value}`];

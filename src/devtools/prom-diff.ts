@@ -1,5 +1,6 @@
 // Compares an expected exposition with the one a program produced: samples order-free, values with a relative
-// tolerance of 1e-9 (a hand-written 0.3 equals a computed 0.1 + 0.2), HELP and TYPE of every family.
+// tolerance of 1e-9 (a hand-written 0.3 equals a computed 0.1 + 0.2), and the HELP and TYPE lines the expected
+// text has (a hand-written .prom may list samples only; a HELP or TYPE it gives must match).
 
 import type { PromSample, PromText } from "./prom-text.js";
 
@@ -18,7 +19,7 @@ export interface PromDifference {
 /** Every difference between two expositions, samples first (sorted by key), then HELP/TYPE. */
 export function diffPromText(expected: PromText, actual: PromText): PromDifference[] {
   const out: PromDifference[] = [];
-  const keys = [...new Set([...expected.samples.keys(), ...actual.samples.keys()])].sort();
+  const keys = [...new Set([...expected.samples.keys(), ...actual.samples.keys()])].sort(compareKeys);
   for (const key of keys) {
     const e = expected.samples.get(key);
     const a = actual.samples.get(key);
@@ -33,10 +34,9 @@ export function diffPromText(expected: PromText, actual: PromText): PromDifferen
     for (const what of ["TYPE", "HELP"] as const) {
       const ev = what === "TYPE" ? e.type : e.help;
       const av = what === "TYPE" ? a.type : a.help;
-      if (ev === av) continue;
+      if (ev === av || ev === undefined) continue;
       const key = `# ${what} ${name}`;
       if (av === undefined) out.push({ kind: "missing", key, expected: ev });
-      else if (ev === undefined) out.push({ kind: "unexpected", key, actual: av });
       else out.push({ kind: "changed", key, expected: ev, actual: av });
     }
   }
@@ -58,6 +58,22 @@ export function renderDifferences(diffs: readonly PromDifference[], indent = "  
       }
     }
   });
+}
+
+/** Sample keys by name, then labels, with histogram `le` bounds in numeric order (0.005 before 0.01 before +Inf). */
+function compareKeys(a: string, b: string): number {
+  const le = (k: string): number => {
+    const m = /le="([^"]*)"/.exec(k);
+    return m === null ? NaN : m[1] === "+Inf" ? Infinity : Number(m[1]);
+  };
+  const strip = (k: string): string => k.replace(/,?le="[^"]*"/, "");
+  const sa = strip(a);
+  const sb = strip(b);
+  if (sa !== sb) return sa < sb ? -1 : 1;
+  const la = le(a);
+  const lb = le(b);
+  if (la !== lb && !Number.isNaN(la) && !Number.isNaN(lb)) return la - lb;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function sameValue(a: number, b: number): boolean {

@@ -2,7 +2,16 @@
 // condition's value and every metric update (labels, value before and after). The generated code is the daemon's,
 // given recording wrappers for its regexes and metric handles (see ProgramTracer in compiler/compile.ts).
 
-import type { CompiledProgram, MetricHandle, ProgramTracer, RegExpLike, TraceInfo } from "../compiler/compile.js";
+import type {
+  CompiledProgram,
+  MetricHandle,
+  ProgramTracer,
+  RecordFields,
+  RecordFormat,
+  RecordReader,
+  RegExpLike,
+  TraceInfo,
+} from "../compiler/compile.js";
 import type { Metric } from "../metrics/metric.js";
 import { Kind, ValueType } from "../metrics/types.js";
 
@@ -19,6 +28,17 @@ export interface PatternEvent {
   matched: boolean;
   /** Every group's value when it matched: by name for named groups, by number for the others; null if unset. */
   captures: Record<string, string | null>;
+}
+
+/** A json/logfmt record the program parsed (the line, or a string for `json($x)`). */
+export interface RecordEvent {
+  type: "record";
+  format: RecordFormat;
+  /** What it parsed: null for the log line itself, else the string. */
+  input: string | null;
+  parsed: boolean;
+  /** The value of every field the program reads (as a string; null: missing or null), when it parsed. */
+  fields: Record<string, string | null>;
 }
 
 /** A condition statement's test. */
@@ -54,7 +74,7 @@ export interface ErrorEvent {
   message: string;
 }
 
-export type TraceEvent = PatternEvent | ConditionEvent | UpdateEvent | ErrorEvent;
+export type TraceEvent = PatternEvent | RecordEvent | ConditionEvent | UpdateEvent | ErrorEvent;
 
 /** Collects events for the line being run; `take()` hands them over and starts afresh. */
 export class TraceRecorder {
@@ -90,6 +110,7 @@ export class TraceRecorder {
         },
       }),
       metric: (index, handle) => new TracedMetric(handle as unknown as Metric, push),
+      records: (reader) => this.recordReader(reader, program, push),
       cond: (index, value) => {
         const c = info.conditions[index];
         // A bare pattern's condition is its pattern event; repeating it as a condition adds nothing.
@@ -101,6 +122,26 @@ export class TraceRecorder {
 
   /** The text of the line being run (a regex run on it is reported as run on "the line"). */
   currentLine = "";
+
+  /** A reader that records each parse and the values of the fields `program` reads. */
+  private recordReader(reader: RecordReader, program: CompiledProgram, push: (e: TraceEvent) => void): RecordReader {
+    const paths = (format: RecordFormat) =>
+      program.fields.filter((f) => f.format === format).map((f) => ({ name: f.path.join("."), slot: reader.slot(format, f.path) }));
+    const seen = { json: paths("json"), logfmt: paths("logfmt") };
+    const parse = (format: RecordFormat, text: string, r: RecordFields | null): RecordFields | null => {
+      if (r !== null) this.matchedAny = true;
+      const fields: Record<string, string | null> = {};
+      if (r !== null) for (const f of seen[format]) fields[f.name] = r.str(f.slot) ?? null;
+      push({ type: "record", format, input: this.currentLine === text ? null : text, parsed: r !== null, fields });
+      return r;
+    };
+    return {
+      slot: (format, path) => reader.slot(format, path),
+      json: (text) => parse("json", text, reader.json(text)),
+      logfmt: (text) => parse("logfmt", text, reader.logfmt(text)),
+      empty: reader.empty,
+    };
+  }
 
   /** Adds an event from outside the program (a runtime error). */
   add(program: string, event: TraceEvent): void {
@@ -117,7 +158,7 @@ export class TraceRecorder {
 }
 
 /** Values of every group of `re` (all groups capture) on `text`, by name or number. */
-function captures(re: RegExp, names: readonly string[], text: string): Record<string, string | null> {
+function captures(re: RegExpLike, names: readonly string[], text: string): Record<string, string | null> {
   const m = re.exec(text);
   const out: Record<string, string | null> = {};
   if (m === null) return out;

@@ -60,8 +60,11 @@ export function* jsonChunks(store: Store): Generator<string, void, undefined> {
         // json.MarshalIndent's layout for the array, one series at a time.
         text += "[";
         const ids = m.ids();
+        let written = 0;
         for (let k = 0; k < ids.length; k++) {
-          text += (k > 0 ? "," : "") + "\n        " + write(labelValueNode(m, ids[k]!), "        ");
+          // A consumer may pause between chunks (the server does): a series deleted meanwhile is left out.
+          if (m.seqOf(ids[k]!) < 0) continue;
+          text += (written++ > 0 ? "," : "") + "\n        " + write(labelValueNode(m, ids[k]!), "        ");
           if (text.length >= CHUNK_CHARS) {
             yield text;
             text = "";

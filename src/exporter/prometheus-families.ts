@@ -150,6 +150,11 @@ export interface SeriesOrder {
   readonly ids: Int32Array;
   /** For each series, the index of its source in the plan's `sources`. */
   readonly sources: Int32Array;
+  /**
+   * Sliced sorts only: each series' creation number (Metric.seqOf) when sorted; a printer skips a series whose
+   * number changed (deleted, its id reused) while the scrape was paused.
+   */
+  readonly seqs?: Float64Array;
 }
 
 /**
@@ -165,67 +170,227 @@ export interface SeriesOrder {
  * of the key when the family has one source, since it is then the same for every series.
  */
 export function sortSeries(plan: FamilyPlan): SeriesOrder {
-  const single = plan.sources.length === 1;
-  const counts = new Set(plan.sources.map((s) => s.labelNames.length));
-  const mixed = counts.size > 1;
-  let flat = true;
-  let total = 0;
-  for (const source of plan.sources) total += source.metric.size;
-  const keys: string[] = new Array<string>(total);
-  const ids = new Int32Array(total);
-  const srcs = new Int32Array(total);
-  let row = 0;
-  plan.sources.forEach((source, k) => {
-    const m = source.metric;
-    const pick = source.pick;
-    const n = pick.length;
-    // A prefix with the label count puts fewer labels first when the family mixes counts.
-    const prefix = mixed ? String.fromCharCode(n) : "";
-    if (UNSAFE_FOR_FLAT_KEY.test(m.program)) flat = false;
-    for (const id of m.ids()) {
-      let key = prefix;
-      let first = true;
-      for (let j = 0; j < n; j++) {
-        const i = pick[j]!;
-        if (i < 0 && single) continue;
-        const v = i < 0 ? m.program : m.label(id, i);
-        if (i >= 0 && flat && UNSAFE_FOR_FLAT_KEY.test(v)) flat = false;
-        key = first ? key + v : key + "\u0000" + v;
-        first = false;
-      }
-      keys[row] = key;
-      ids[row] = id;
-      srcs[row] = k;
-      row++;
-    }
-  });
-  const sources = plan.sources;
-  const timeOf = (r: number): number => sources[srcs[r]!]!.metric.time(ids[r]!);
-  let order: Int32Array;
-  if (flat) {
-    order = orderByKey(keys, (a, b) => timeOf(a) - timeOf(b));
-  } else {
-    const valueOf = (r: number, j: number): string => labelValue(sources[srcs[r]!]!, ids[r]!, j);
-    order = new Int32Array(total);
-    for (let r = 0; r < total; r++) order[r] = r;
-    order.sort((a, b) => {
-      const na = sources[srcs[a]!]!.pick.length;
-      const nb = sources[srcs[b]!]!.pick.length;
-      if (na !== nb) return na - nb;
-      for (let j = 0; j < na; j++) {
-        const c = compareGoStrings(valueOf(a, j), valueOf(b, j));
-        if (c !== 0) return c;
-      }
-      return timeOf(a) - timeOf(b);
-    });
-  }
-  const out: SeriesOrder = { ids: new Int32Array(total), sources: new Int32Array(total) };
-  for (let i = 0; i < total; i++) {
-    out.ids[i] = ids[order[i]!]!;
-    out.sources[i] = srcs[order[i]!]!;
-  }
-  checkDuplicates(plan, out, flat ? (i: number) => keys[order[i]!]! : null);
+  const rows = new SeriesRows(plan);
+  rows.fill(0, rows.total);
+  const order = rows.flat ? orderByKey(rows.keys, rows.tie) : rows.sortedRange(0, rows.total);
+  const out = rows.ordered(order);
+  checkDuplicates(plan, out, rows.flat ? (i: number) => rows.keys[order[i]!]! : null);
   return out;
+}
+
+/** Above this many series, sortSeriesSliced sorts runs of this size and merges them. */
+const SLICE_ROWS = 32_768;
+/** Rows filled, merged or checked between two looks at the clock. */
+const STEP_ROWS = 4096;
+
+/** Ends slices of work: the caller's `pause()` resolves after a turn of the event loop once `due()` says so. */
+export interface WorkSlicer {
+  due(): boolean;
+  pause(): Promise<void>;
+}
+
+/**
+ * sortSeries in slices: the same order and the same checks, with `slicer.pause()` between steps of at most a few
+ * thousand rows, so a scrape of millions of series leaves the event loop free in between. Large families are sorted
+ * in runs of SLICE_ROWS, then merged. `seqs` records each row's creation number: a series deleted and its id reused
+ * while the scrape waits is skipped when printed, not printed with the new labels.
+ */
+export async function sortSeriesSliced(plan: FamilyPlan, slicer: WorkSlicer): Promise<SeriesOrder> {
+  const rows = new SeriesRows(plan, true);
+  for (let at = 0; at < rows.total; at += STEP_ROWS) {
+    rows.fill(at, Math.min(rows.total, at + STEP_ROWS));
+    if (slicer.due()) await slicer.pause();
+  }
+  const runs: Int32Array[] = [];
+  for (let lo = 0; lo < rows.total; lo += SLICE_ROWS) {
+    const hi = Math.min(rows.total, lo + SLICE_ROWS);
+    if (rows.flat) {
+      const local = orderByKey(rows.keys.slice(lo, hi), (a, b) => rows.tie(a + lo, b + lo));
+      for (let i = 0; i < local.length; i++) local[i] = local[i]! + lo;
+      runs.push(local);
+    } else {
+      runs.push(rows.sortedRange(lo, hi));
+    }
+    if (slicer.due()) await slicer.pause();
+  }
+  const order = runs.length === 1 ? runs[0]! : await mergeRuns(runs, rows.compare, slicer);
+  const out = rows.ordered(order);
+  const keyAt = rows.flat ? (i: number) => rows.keys[order[i]!]! : null;
+  for (let at = 1; at < rows.total; at += STEP_ROWS) {
+    checkDuplicates(plan, out, keyAt, at, Math.min(rows.total, at + STEP_ROWS));
+    if (slicer.due()) await slicer.pause();
+  }
+  return out;
+}
+
+/** k-way merge of sorted runs of row numbers, through a binary heap of run heads. */
+async function mergeRuns(runs: readonly Int32Array[], compare: (a: number, b: number) => number, slicer: WorkSlicer): Promise<Int32Array> {
+  const total = runs.reduce((n, r) => n + r.length, 0);
+  const out = new Int32Array(total);
+  const heap: number[] = []; // run indices, ordered by their head row
+  const pos = new Int32Array(runs.length);
+  const head = (k: number): number => runs[k]![pos[k]!]!;
+  const less = (x: number, y: number): boolean => compare(head(heap[x]!), head(heap[y]!)) < 0;
+  const swap = (x: number, y: number): void => {
+    const t = heap[x]!;
+    heap[x] = heap[y]!;
+    heap[y] = t;
+  };
+  const down = (i: number): void => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && less(l, m)) m = l;
+      if (r < heap.length && less(r, m)) m = r;
+      if (m === i) return;
+      swap(i, m);
+      i = m;
+    }
+  };
+  for (let k = 0; k < runs.length; k++) if (runs[k]!.length > 0) heap.push(k);
+  for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i);
+  for (let n = 0; n < total; ) {
+    const stop = Math.min(total, n + STEP_ROWS);
+    for (; n < stop; n++) {
+      const k = heap[0]!;
+      out[n] = head(k);
+      pos[k]!++;
+      if (pos[k]! === runs[k]!.length) {
+        heap[0] = heap[heap.length - 1]!;
+        heap.pop();
+      }
+      if (heap.length > 0) down(0);
+    }
+    if (slicer.due()) await slicer.pause();
+  }
+  return out;
+}
+
+/**
+ * A family's series as rows (source index, id, flat key), filled in ranges so a caller can pause between them.
+ *
+ * Each series gets one flat key (its values joined by "\0"; just the value when there is one, with no copy), so
+ * the order is one of strings, which series-sort.ts sorts by radix. The prog value is left out of the key when the
+ * family has one source, since it is then the same for every series.
+ */
+class SeriesRows {
+  readonly total: number;
+  readonly keys: string[];
+  private readonly ids: Int32Array;
+  private readonly srcs: Int32Array;
+  /** Each row's creation number when it was read (sliced sorts only: see SeriesOrder.seqs). */
+  private readonly seqs: Float64Array | null;
+  /** False once a value holds "\0" or a unit >= 0xD800: the order then compares values one by one. */
+  flat = true;
+  private readonly single: boolean;
+  private readonly mixed: boolean;
+  /** Per source, its series ids in creation order, and where in the rows its first one goes. */
+  private readonly idLists: number[][];
+  private readonly starts: number[];
+
+  constructor(
+    private readonly plan: FamilyPlan,
+    withSeqs = false,
+  ) {
+    this.single = plan.sources.length === 1;
+    this.mixed = new Set(plan.sources.map((s) => s.labelNames.length)).size > 1;
+    this.idLists = plan.sources.map((s) => s.metric.ids());
+    this.starts = [];
+    let total = 0;
+    for (const list of this.idLists) {
+      this.starts.push(total);
+      total += list.length;
+    }
+    this.total = total;
+    this.keys = new Array<string>(total);
+    this.ids = new Int32Array(total);
+    this.srcs = new Int32Array(total);
+    this.seqs = withSeqs ? new Float64Array(total) : null;
+    for (const source of plan.sources) if (UNSAFE_FOR_FLAT_KEY.test(source.metric.program)) this.flat = false;
+  }
+
+  /** Fills rows [from, to). */
+  fill(from: number, to: number): void {
+    let k = 0;
+    while (k + 1 < this.starts.length && this.starts[k + 1]! <= from) k++;
+    for (let row = from; row < to; ) {
+      const source = this.plan.sources[k]!;
+      const list = this.idLists[k]!;
+      const end = Math.min(to, this.starts[k]! + list.length);
+      const m = source.metric;
+      const pick = source.pick;
+      const n = pick.length;
+      const prefix = this.mixed ? String.fromCharCode(n) : "";
+      for (; row < end; row++) {
+        const id = list[row - this.starts[k]!]!;
+        let key = prefix;
+        let first = true;
+        for (let j = 0; j < n; j++) {
+          const i = pick[j]!;
+          if (i < 0 && this.single) continue;
+          const v = i < 0 ? m.program : m.label(id, i);
+          if (i >= 0 && this.flat && UNSAFE_FOR_FLAT_KEY.test(v)) this.flat = false;
+          key = first ? key + v : key + "\u0000" + v;
+          first = false;
+        }
+        this.keys[row] = key;
+        this.ids[row] = id;
+        this.srcs[row] = k;
+        if (this.seqs !== null) this.seqs[row] = m.seqOf(id);
+      }
+      k++;
+    }
+  }
+
+  private timeOf(r: number): number {
+    return this.plan.sources[this.srcs[r]!]!.metric.time(this.ids[r]!);
+  }
+
+  /** Rows with equal flat keys: by update time. */
+  readonly tie = (a: number, b: number): number => this.timeOf(a) - this.timeOf(b);
+
+  /** The order of two rows: flat keys, or label values by Go's string order when keys are not flat. */
+  readonly compare = (a: number, b: number): number => {
+    if (this.flat) {
+      const x = this.keys[a]!;
+      const y = this.keys[b]!;
+      return x < y ? -1 : x > y ? 1 : this.tie(a, b);
+    }
+    const sources = this.plan.sources;
+    const sa = sources[this.srcs[a]!]!;
+    const sb = sources[this.srcs[b]!]!;
+    const na = sa.pick.length;
+    const nb = sb.pick.length;
+    if (na !== nb) return na - nb;
+    for (let j = 0; j < na; j++) {
+      const c = compareGoStrings(labelValue(sa, this.ids[a]!, j), labelValue(sb, this.ids[b]!, j));
+      if (c !== 0) return c;
+    }
+    return this.tie(a, b);
+  };
+
+  /** Rows [lo, hi) sorted by `compare`. */
+  sortedRange(lo: number, hi: number): Int32Array {
+    const order = new Int32Array(hi - lo);
+    for (let r = lo; r < hi; r++) order[r - lo] = r;
+    return order.sort(this.compare);
+  }
+
+  /** The series in `order` (a permutation of the rows). */
+  ordered(order: Int32Array): SeriesOrder {
+    const ids = new Int32Array(this.total);
+    const sources = new Int32Array(this.total);
+    for (let i = 0; i < this.total; i++) {
+      ids[i] = this.ids[order[i]!]!;
+      sources[i] = this.srcs[order[i]!]!;
+    }
+    const rowSeqs = this.seqs;
+    if (rowSeqs === null) return { ids, sources };
+    const seqs = new Float64Array(this.total);
+    for (let i = 0; i < this.total; i++) seqs[i] = rowSeqs[order[i]!]!;
+    return { ids, sources, seqs };
+  }
 }
 
 /** The series of `order` as objects: for code that is not per scrape of a large store (JSON view, tests). */
@@ -244,11 +409,21 @@ function sameLabels(a: SortedSeries, b: SortedSeries): boolean {
 }
 
 /** Neighbours with the same labels are an error; `keyAt` (flat keys by position) skips most comparisons. */
-function checkDuplicates(plan: FamilyPlan, order: SeriesOrder, keyAt: ((i: number) => string) | null): void {
+function checkDuplicates(
+  plan: FamilyPlan,
+  order: SeriesOrder,
+  keyAt: ((i: number) => string) | null,
+  from = 1,
+  to = order.ids.length,
+): void {
   const at = (i: number): SortedSeries => ({ id: order.ids[i]!, source: plan.sources[order.sources[i]!]! });
-  for (let i = 1; i < order.ids.length; i++) {
+  const seqs = order.seqs;
+  // A series deleted while a sliced sort paused reads as empty labels: it is not printed, so not compared.
+  const gone = (i: number): boolean => seqs !== undefined && plan.sources[order.sources[i]!]!.metric.seqOf(order.ids[i]!) !== seqs[i];
+  for (let i = from; i < to; i++) {
     // With flat keys, different keys mean different values: no need to look further.
     if (keyAt !== null && keyAt(i - 1) !== keyAt(i)) continue;
+    if (gone(i - 1) || gone(i)) continue;
     const a = at(i - 1);
     const b = at(i);
     if (sameLabels(a, b)) {

@@ -11,10 +11,12 @@ import {
   openMetricsCounter,
   planFamilies,
   sortSeries,
+  sortSeriesSliced,
   type FamilyPlan,
   type FamilySource,
   type PrometheusOptions,
   type SeriesOrder,
+  type WorkSlicer,
 } from "./prometheus-families.js";
 
 // The one-shot imports this module, not prometheus.ts, so it does not load prom-client (+12.5 MB RSS and
@@ -28,6 +30,12 @@ export type TextSink = (chunk: string) => void;
 export type TextFormat = "prometheus" | "openmetrics";
 
 const CHUNK_CHARS = 64 * 1024;
+
+/** A family and its series in output order. */
+interface SortedFamily {
+  readonly plan: FamilyPlan;
+  readonly series: SeriesOrder;
+}
 
 /**
  * The store's families, collected, checked and sorted, ready to print. Building it does every check that can
@@ -45,14 +53,32 @@ const CHUNK_CHARS = 64 * 1024;
 export class StoreExposition {
   /** Metrics left out (invalid names) and why, for a rate-limited warning. */
   readonly skipped: readonly string[];
-  private readonly families: ReadonlyArray<{ plan: FamilyPlan; series: SeriesOrder }>;
+  private readonly families: readonly SortedFamily[];
   private readonly emitTs: boolean;
 
-  constructor(store: Store, opts: PrometheusOptions = {}) {
-    const { families, skipped } = planFamilies(store, opts);
-    this.skipped = skipped;
-    this.families = families.map((plan) => ({ plan, series: sortSeries(plan) }));
+  /** `sorted`: families already sorted (by `sliced`); without it the constructor plans and sorts them. */
+  constructor(store: Store, opts: PrometheusOptions = {}, sorted?: { families: SortedFamily[]; skipped: string[] }) {
+    if (sorted !== undefined) {
+      this.skipped = sorted.skipped;
+      this.families = sorted.families;
+    } else {
+      const { families, skipped } = planFamilies(store, opts);
+      this.skipped = skipped;
+      this.families = families.map((plan) => ({ plan, series: sortSeries(plan) }));
+    }
     this.emitTs = opts.emitTimestamp ?? false;
+  }
+
+  /**
+   * The same exposition, sorted in slices (sortSeriesSliced) with `slicer.pause()` between them, so a large store
+   * does not hold the event loop; print it with `chunks()`, pausing between chunks as the slicer says. Series
+   * deleted while it waits are left out. Rejects with ExpositionError as the constructor throws.
+   */
+  static async sliced(store: Store, opts: PrometheusOptions, slicer: WorkSlicer): Promise<StoreExposition> {
+    const { families, skipped } = planFamilies(store, opts);
+    const sorted: SortedFamily[] = [];
+    for (const plan of families) sorted.push({ plan, series: await sortSeriesSliced(plan, slicer) });
+    return new StoreExposition(store, opts, { families: sorted, skipped });
   }
 
   /** True when there is no family to print (mtail then prints nothing at all). */
@@ -206,10 +232,12 @@ class SeriesPrinter {
     const ids = order.ids;
     const srcs = order.sources;
     const n = ids.length;
+    const seqs = order.seqs;
     for (; i < n && !out.full; i++) {
       const k = srcs[i]!;
       const id = ids[i]!;
       const m = this.plan.sources[k]!.metric;
+      if (seqs !== undefined && m.seqOf(id) !== seqs[i]) continue;
       const ts = this.emitTs ? " " + (this.open ? String(Math.floor(m.time(id)) / 1000) : String(Math.floor(m.time(id)))) : "";
       if (this.histogram) {
         this.writeHistogram(out, k, id, ts);

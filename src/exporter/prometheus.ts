@@ -11,6 +11,7 @@ import {
   type PrometheusOptions,
   type Sample,
 } from "./prometheus-families.js";
+import type { WorkSlicer } from "./prometheus-families.js";
 import { StoreExposition, type TextSink } from "./prometheus-text.js";
 import { encodeStore, promClientFamilies, type PromClientMetric } from "./prometheus-protobuf.js";
 
@@ -157,6 +158,22 @@ export class StoreRegistry extends Registry<RegistryContentType> {
    */
   override async metrics(): Promise<string> {
     const exposition = new StoreExposition(this.store, this.options);
+    return [...this.framed(await this.ownText(exposition), exposition)].join("");
+  }
+
+  /**
+   * What metrics() returns, as chunks of about 64 KB, the store sorted in slices with `slicer.pause()` between
+   * them (StoreExposition.sliced): a scrape of millions of series leaves the event loop free between slices.
+   * Resolves once everything that can fail has been checked (rejects with ExpositionError before any chunk);
+   * the caller pauses between chunks as the slicer says.
+   */
+  async sliced(slicer: WorkSlicer): Promise<Iterable<string>> {
+    const exposition = await StoreExposition.sliced(this.store, this.options, slicer);
+    return this.framed(await this.ownText(exposition), exposition);
+  }
+
+  /** prom-client's rendering of the registered metrics, without the store's families. */
+  private async ownText(exposition: StoreExposition): Promise<string> {
     if (exposition.skipped.length > 0) this.options.onSkipped?.(exposition.skipped);
     // prom-client reads getMetricsAsArray synchronously, before its first await.
     this.ownOnly = true;
@@ -166,15 +183,26 @@ export class StoreRegistry extends Registry<RegistryContentType> {
     } finally {
       this.ownOnly = false;
     }
-    const own = await pending;
+    return pending;
+  }
+
+  /** The registered metrics' text, then the store's families, in the format's framing. */
+  private *framed(own: string, exposition: StoreExposition): Generator<string, void, undefined> {
     if (this.contentType === Registry.OPENMETRICS_CONTENT_TYPE) {
-      if (exposition.empty) return own;
+      if (exposition.empty) {
+        yield own;
+        return;
+      }
       // prom-client joins families with "\n" and ends with "\n# EOF\n" ("\n# EOF\n" alone when it has none).
       const head = own.slice(0, own.length - OPEN_METRICS_END.length);
-      return (head === "" ? "" : head + "\n") + exposition.text("openmetrics") + "# EOF\n";
+      if (head !== "") yield head + "\n";
+      yield* exposition.chunks("openmetrics");
+      yield "# EOF\n";
+      return;
     }
     const head = own === "\n" ? "" : own.replace(/\n\n/g, "\n");
-    return head + exposition.text("prometheus");
+    if (head !== "") yield head;
+    yield* exposition.chunks("prometheus");
   }
 }
 

@@ -49,6 +49,20 @@ export class Metric implements SeriesStorage {
   hidden: boolean;
   limit: number;
   source: string;
+  /**
+   * --max_series_per_metric: at most this many series; a new series beyond it is not created, the update goes to a
+   * discard slot and is counted in `dropped`. 0: no budget. Set by the Store.
+   */
+  seriesBudget = 0;
+  /**
+   * Enforce `limit` when a series is created (mtail 3.3.1), not only at collection (mtail 3.0.0~rc50, whose
+   * one-shot output the golden suite holds). Set by the Store: the daemon turns it on.
+   */
+  limitOnCreate = false;
+  /** Updates dropped because their new series would have gone over `seriesBudget`. */
+  dropped = 0;
+  /** Told once, at the first drop, so the owner can log it (the Store passes it in). */
+  onFirstDrop: ((m: Metric) => void) | undefined = undefined;
   /** `exemplar ...`: the exemplar label names (empty: the metric keeps no exemplars). */
   readonly exemplarNames: readonly string[];
   /** `native`: each series keeps native histogram buckets too. */
@@ -65,6 +79,8 @@ export class Metric implements SeriesStorage {
   private nextSeq = 0;
   private reused = false;
   private scalarId = -1;
+  /** The id over-budget updates write to: handed out like others but never alive, so no export lists it. */
+  private discardId = -1;
 
   private alive = new Uint8Array(0);
   /**
@@ -146,6 +162,10 @@ export class Metric implements SeriesStorage {
     const t = this.table as LabelTable;
     const id = t.find1(a);
     if (id >= 0) return id;
+    if (this.full()) {
+      const discard = this.admit();
+      if (discard >= 0) return discard;
+    }
     const labels = [detachString(a)];
     const created = this.create(labels);
     t.insert(created, labels);
@@ -157,6 +177,10 @@ export class Metric implements SeriesStorage {
     const t = this.table as LabelTable;
     const id = t.find2(a, b);
     if (id >= 0) return id;
+    if (this.full()) {
+      const discard = this.admit();
+      if (discard >= 0) return discard;
+    }
     const labels = [detachString(a), detachString(b)];
     const created = this.create(labels);
     t.insert(created, labels);
@@ -169,6 +193,10 @@ export class Metric implements SeriesStorage {
     const t = this.table as LabelTable;
     const id = t.findN(values);
     if (id >= 0) return id;
+    if (this.full()) {
+      const discard = this.admit();
+      if (discard >= 0) return discard;
+    }
     const labels = values.map(detachString);
     const created = this.create(labels);
     t.insert(created, labels);
@@ -413,6 +441,14 @@ export class Metric implements SeriesStorage {
     return this.hcount[id] as number;
   }
 
+  /**
+   * The creation number of live series `id` (unique over the metric's life), or -1 when `id` holds no series: a
+   * reader that paused (a sliced scrape) tells a series from a later one that reused its id.
+   */
+  seqOf(id: number): number {
+    return this.alive[id] === 1 ? (this.seqs[id] as number) : -1;
+  }
+
   /** The ids of every series, in creation order. */
   ids(): number[] {
     const out: number[] = [];
@@ -423,6 +459,50 @@ export class Metric implements SeriesStorage {
       out.sort((a, b) => (seqs[a] as number) - (seqs[b] as number));
     }
     return out;
+  }
+
+  // ---- limits on the number of series ----
+
+  /** Whether a new series must wait for `limit` or `seriesBudget` (one comparison while neither is reached). */
+  private full(): boolean {
+    return (
+      (this.limitOnCreate && this.limit > 0 && this.live >= this.limit) ||
+      (this.seriesBudget > 0 && this.live >= this.seriesBudget)
+    );
+  }
+
+  /**
+   * Before a new series: `limit` evicts the least recently updated series (the first created on a tie), as mtail
+   * 3.3.1 does on insert and not only at collection; then, if the budget is still reached, the update is dropped.
+   * Returns -1 when the series may be created, else the discard id.
+   */
+  private admit(): number {
+    while (this.limitOnCreate && this.limit > 0 && this.live >= this.limit && this.live > 0) this.deleteId(this.oldestId());
+    if (!(this.seriesBudget > 0 && this.live >= this.seriesBudget)) return -1;
+    if (this.dropped++ === 0) this.onFirstDrop?.(this);
+    if (this.discardId < 0) {
+      this.discardId = this.top++;
+      if (this.discardId >= this.capacity) this.grow(this.discardId + 1);
+    }
+    return this.discardId;
+  }
+
+  /** The live series with the earliest update time, the first created on a tie. */
+  private oldestId(): number {
+    let best = -1;
+    const cells = this.cells;
+    const seqs = this.seqs;
+    for (let id = 0; id < this.top; id++) {
+      if (this.alive[id] !== 1) continue;
+      if (
+        best < 0 ||
+        (cells[2 * id + 1] as number) < (cells[2 * best + 1] as number) ||
+        ((cells[2 * id + 1] as number) === (cells[2 * best + 1] as number) && (seqs[id] as number) < (seqs[best] as number))
+      ) {
+        best = id;
+      }
+    }
+    return best;
   }
 
   // ---- deletion and collection ----
@@ -473,8 +553,8 @@ export class Metric implements SeriesStorage {
 
   /**
    * Drops every series not updated within its ttl, then the least recently updated series beyond `limit`;
-   * returns how many went. As in mtail, both happen only here (mtail: every --expired_metrics_gc_interval),
-   * never on insert, and "updated" is the series' time, i.e. the log line's time when the program set one.
+   * returns how many went. "Updated" is the series' time, i.e. the log line's time when the program set one.
+   * With `limitOnCreate` (the daemon), `limit` is also enforced when a series is created (admit).
    */
   collectGarbage(nowMs: number): number {
     let removed = 0;

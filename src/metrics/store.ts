@@ -4,8 +4,24 @@
 import { Metric } from "./metric.js";
 import { Kind, type MetricDeclaration } from "./types.js";
 
+/** Options of a Store. */
+export interface StoreOptions {
+  /** Series budget of every metric (0 or undefined: none); see Metric.seriesBudget. */
+  readonly maxSeriesPerMetric?: number;
+  /** Enforce each metric's `limit` when a series is created, as mtail 3.3.1 (see Metric.limitOnCreate). */
+  readonly limitOnCreate?: boolean;
+  /** Called once per metric when an update is first dropped for the budget (to log it). */
+  readonly onSeriesDropped?: (m: Metric) => void;
+}
+
 /** The metric store shared by the runtime (writer) and the exporters (readers). */
 export class Store {
+  /**
+   * @param options.maxSeriesPerMetric --max_series_per_metric: every metric's series budget (0: none)
+   * @param options.onSeriesDropped told once per metric, at its first update dropped for the budget
+   */
+  constructor(private readonly options: StoreOptions = {}) {}
+
   /** program -> its metrics in declaration order. */
   private readonly byProgram = new Map<string, Metric[]>();
   private cache: readonly Metric[] | null = null;
@@ -31,6 +47,9 @@ export class Store {
       }
     }
     const m = new Metric(decl);
+    m.seriesBudget = this.options.maxSeriesPerMetric ?? 0;
+    m.limitOnCreate = this.options.limitOnCreate ?? false;
+    m.onFirstDrop = this.options.onSeriesDropped;
     list.push(m);
     this.cache = null;
     return m;

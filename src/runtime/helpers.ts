@@ -79,11 +79,8 @@ export function createHelpers(options: HelperOptions): ProgramHelpers {
       // Go inserts the replacement at every rune boundary, including both ends.
       return value === "" ? repl : repl + Array.from(value).join(repl) + repl;
     },
-    rsubst: (re, repl, value) => {
-      re.lastIndex = 0;
-      // ReplaceAllLiteralString: `$` in the replacement is literal.
-      return value.replace(re, repl.replaceAll("$", "$$$$"));
-    },
+    // ReplaceAllLiteralString: `$` in the replacement is literal (compiler/line-regexp.ts).
+    rsubst: (re, repl, value) => re.replaceLiteral(value, repl),
     noMatch: (capref) => fail(`Not enough capture groups matched to select ${capref}`),
     compare: (a, b) => {
       const x = typeof a === "string" && a.trim() !== "" && !Number.isNaN(Number(a)) ? Number(a) : a;

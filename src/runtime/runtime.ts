@@ -12,7 +12,7 @@ import {
   type ProgramHelpers,
   type ProgramTracer,
 } from "../compiler/compile.js";
-import type { LineHandler, RecordHandler } from "../logline.js";
+import { detachString, type LineHandler, type RecordHandler } from "../logline.js";
 import type { Metric } from "../metrics/metric.js";
 import type { Store } from "../metrics/store.js";
 import { createHelpers } from "./helpers.js";
@@ -59,6 +59,10 @@ export interface ProgramStatus {
   runtimeErrors: number;
   /** The last runtime error message, "" if none. */
   lastRuntimeError: string;
+  /** When it happened (ms since the epoch, 0 if never), and the line (at most 200 characters) and file it was on. */
+  lastRuntimeErrorMs: number;
+  lastRuntimeErrorLine: string;
+  lastRuntimeErrorFile: string;
   /** CPU time spent running this program on lines, in seconds (estimated from 1 line in TIME_SAMPLE_EVERY). */
   seconds: number;
   /** Texts its `json` / `logfmt` conditions found not to be JSON objects / logfmt. */
@@ -87,6 +91,9 @@ interface ProgramState {
   lines: number;
   runtimeErrors: number;
   lastRuntimeError: string;
+  lastRuntimeErrorMs: number;
+  lastRuntimeErrorLine: string;
+  lastRuntimeErrorFile: string;
   lastLoggedMs: number;
   suppressed: number;
   /** Nanoseconds measured on sampled lines only; programs() scales it by TIME_SAMPLE_EVERY. */
@@ -302,6 +309,9 @@ export class Runtime {
       lines: s.lines,
       runtimeErrors: s.runtimeErrors,
       lastRuntimeError: s.lastRuntimeError,
+      lastRuntimeErrorMs: s.lastRuntimeErrorMs,
+      lastRuntimeErrorLine: s.lastRuntimeErrorLine,
+      lastRuntimeErrorFile: s.lastRuntimeErrorFile,
       seconds: (Number(s.sampledNs) * TIME_SAMPLE_EVERY) / 1e9,
       parseFailures: { json: s.fieldCounters[0] as number, logfmt: s.fieldCounters[1] as number },
       skippedUpdates: s.fieldCounters[2] as number,
@@ -316,7 +326,7 @@ export class Runtime {
   private stateFor(key: string): ProgramState {
     let s = this.states.get(key);
     if (s === undefined) {
-      s = { name: key, program: null, lastCompileError: "", lines: 0, runtimeErrors: 0, lastRuntimeError: "", lastLoggedMs: -Infinity, suppressed: 0, sampledNs: 0n, fieldCounters: new Float64Array(3) };
+      s = { name: key, program: null, lastCompileError: "", lines: 0, runtimeErrors: 0, lastRuntimeError: "", lastRuntimeErrorMs: 0, lastRuntimeErrorLine: "", lastRuntimeErrorFile: "", lastLoggedMs: -Infinity, suppressed: 0, sampledNs: 0n, fieldCounters: new Float64Array(3) };
       this.states.set(key, s);
     }
     return s;
@@ -335,6 +345,10 @@ export class Runtime {
     const message = err instanceof Error ? err.message : String(err);
     state.lastRuntimeError = message;
     const now = this.now();
+    // Copied: the line is a slice of a 64 KiB read segment, which a kept slice would pin (see logline.ts).
+    state.lastRuntimeErrorMs = now;
+    state.lastRuntimeErrorLine = detachString(line.length > 200 ? line.slice(0, 200) + "..." : line);
+    state.lastRuntimeErrorFile = filename;
     if (now - state.lastLoggedMs < this.errorLogIntervalMs) {
       state.suppressed++;
       return;

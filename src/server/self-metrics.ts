@@ -22,8 +22,18 @@ export function registerSelfMetrics(
   }
 }
 
-/** Totals the metric store keeps: exemplars dropped for being over the OpenMetrics limit, per program. */
+/** Totals the metric store keeps: updates dropped for --max_series_per_metric, exemplars over OpenMetrics' limit. */
 function registerStoreMetrics(registry: Registry<RegistryContentType>, store: Store): void {
+  new Counter({
+    name: "logtally_series_dropped_total",
+    help: "Updates dropped because they would have created a series beyond --max_series_per_metric.",
+    labelNames: ["prog", "metric"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const m of store.metrics()) if (m.dropped > 0) this.inc({ prog: m.program, metric: m.name }, m.dropped);
+    },
+  });
   new Counter({
     name: "logtally_exemplars_dropped_total",
     help: "Exemplars not kept because their labels were over OpenMetrics' 128 characters, per program.",

@@ -6,8 +6,10 @@ import { lstat, unlink } from "node:fs/promises";
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
-import { renderJson } from "../exporter/json.js";
+import { measureCardinality } from "../exporter/cardinality.js";
+import { jsonChunks } from "../exporter/json.js";
 import { ExpositionError, PROTOBUF_CONTENT_TYPE, StoreRegistry } from "../exporter/prometheus.js";
+import { Slicer } from "../exporter/slicer.js";
 import type { Store } from "../metrics/store.js";
 import { registerSelfMetrics } from "./self-metrics.js";
 import { renderStatusPage } from "./status-page.js";
@@ -46,6 +48,8 @@ export class ListenError extends Error {
 }
 
 const SKIPPED_LOG_INTERVAL_MS = 60_000;
+/** Metrics listed by the cardinality view (status page and /api/cardinality). */
+const CARDINALITY_TOP = 20;
 /** Longest a /metrics or /json request waits for start-up to finish before it is answered anyway. */
 const READY_WAIT_MS = 30_000;
 
@@ -180,15 +184,21 @@ export class MetricsServer {
       case "/metrics":
         return this.serveMetrics(req, res);
       case "/json":
-        return send(res, 200, "application/json; charset=utf-8", renderJson(this.opts.store));
-      case "/":
-        return send(res, 200, "text/html; charset=utf-8", renderStatusPage(this.opts.status, this.opts.version, Date.now()));
+        return stream(res, "application/json; charset=utf-8", jsonChunks(this.opts.store), new Slicer());
+      case "/api/cardinality": {
+        const cardinality = await measureCardinality(this.opts.store, CARDINALITY_TOP, new Slicer());
+        return send(res, 200, "application/json; charset=utf-8", JSON.stringify(cardinality, null, 2) + "\n");
+      }
+      case "/": {
+        const cardinality = await measureCardinality(this.opts.store, CARDINALITY_TOP, new Slicer());
+        return send(res, 200, "text/html; charset=utf-8", renderStatusPage(this.opts.status, this.opts.version, Date.now(), cardinality));
+      }
       case "/healthz":
         return send(res, 200, "text/plain; charset=utf-8", "ok\n");
-      case "/readyz":
-        return this.opts.status.ready()
-          ? send(res, 200, "text/plain; charset=utf-8", "ready\n")
-          : send(res, 503, "text/plain; charset=utf-8", "starting: programs or log files not loaded yet\n");
+      case "/readyz": {
+        const why = this.opts.status.ready() ? (this.opts.status.notReadyReason?.() ?? "") : "starting: programs or log files not loaded yet";
+        return why === "" ? send(res, 200, "text/plain; charset=utf-8", "ready\n") : send(res, 503, "text/plain; charset=utf-8", `${why}\n`);
+      }
       default:
         // The path is not echoed: an error body that repeats the request is a reflection point for injected text.
         return send(res, 404, "text/plain; charset=utf-8", "Not found. Try /metrics, /json or / for the status page.\n");
@@ -212,19 +222,29 @@ export class MetricsServer {
     clearTimeout(timer);
   }
 
+  /**
+   * Sorts and prints in slices (Slicer: ~20 ms each, then a turn of the event loop) and streams the chunks, so a
+   * scrape of millions of series never holds /healthz or the log readers for long (issue 15: 2M series held the
+   * loop for 5 s). Everything that can fail is checked before the first byte, so a failure is still a 500.
+   */
   private async serveMetrics(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const format = chooseExposition(req.headers.accept);
     const registry = format === "openmetrics" ? this.openMetrics : this.prometheus;
-    let body: string | Buffer;
+    const slicer = new Slicer();
+    let chunks: Iterable<string> | undefined;
+    let protobuf: Buffer | undefined;
     try {
-      body = format === "protobuf" ? await registry.protobuf() : await registry.metrics();
+      // The protobuf exposition is still built in one piece (exporter/prometheus-protobuf.ts).
+      if (format === "protobuf") protobuf = await registry.protobuf();
+      else chunks = await registry.sliced(slicer);
     } catch (err) {
       if (!(err instanceof ExpositionError)) throw err;
       this.opts.log.warn({ err: err.message }, "Cannot export the metrics.");
       send(res, 500, "text/plain; charset=utf-8", `Cannot export the metrics: ${err.message}\n`);
       return;
     }
-    send(res, 200, format === "protobuf" ? PROTOBUF_CONTENT_TYPE : registry.contentType, body);
+    if (protobuf !== undefined) send(res, 200, PROTOBUF_CONTENT_TYPE, protobuf);
+    else await stream(res, registry.contentType, chunks!, slicer);
   }
 
   private logSkipped(messages: readonly string[]): void {
@@ -238,6 +258,36 @@ export class MetricsServer {
 /** True when the Accept header lists OpenMetrics (Prometheus sends it first when it supports it). */
 export function wantsOpenMetrics(accept: string | undefined): boolean {
   return accept !== undefined && accept.includes("application/openmetrics-text");
+}
+
+/**
+ * Writes `chunks` as a 200 response (chunked transfer encoding), waiting for the socket to drain when it is full and
+ * ending the slice when the slicer says; stops early if the client goes away.
+ */
+async function stream(res: http.ServerResponse, type: string, chunks: Iterable<string>, slicer: Slicer): Promise<void> {
+  res.writeHead(200, { "Content-Type": type, "Cache-Control": "no-store" });
+  if (res.req.method === "HEAD") {
+    res.end();
+    return;
+  }
+  for (const chunk of chunks) {
+    if (res.destroyed) return;
+    if (!res.write(chunk)) await drained(res);
+    if (slicer.due()) await slicer.pause();
+  }
+  res.end();
+}
+
+function drained(res: http.ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
 }
 
 /**

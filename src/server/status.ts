@@ -11,6 +11,13 @@ export interface ProgramInfo {
   readonly lines: number;
   readonly runtimeErrors: number;
   readonly lastRuntimeError: string;
+  /** When the last runtime error happened (ms since the epoch, 0 or absent if never), on which line of which file. */
+  readonly lastRuntimeErrorMs?: number;
+  readonly lastRuntimeErrorLine?: string;
+  readonly lastRuntimeErrorFile?: string;
+  /** When the program last loaded or reloaded, and when the compile error shown failed (ms since the epoch). */
+  readonly lastLoadMs?: number;
+  readonly lastCompileErrorMs?: number;
   /** Successful loads, reloads included. */
   readonly loads: number;
   readonly compileFailures: number;
@@ -75,8 +82,13 @@ export interface StatusSource {
   patterns?(): readonly LogPatternInfo[];
   /** Totals of the log tailer; absent when nothing is tailed (one-shot, tests). */
   tailerStats?(): TailerTotals;
-  /** True once programs are loaded and the tailer runs (/readyz). */
+  /** True once programs are loaded and the tailer runs (/metrics waits for it). */
   ready(): boolean;
+  /**
+   * For /readyz: "" when ready, else why not. Stricter than ready(): a program that has never compiled makes the
+   * daemon not ready (it exports none of that program's metrics), though /metrics still answers.
+   */
+  notReadyReason?(): string;
   /**
    * Resolves once ready() is true. /metrics and /json wait for it (boundedly), so a client that sees its first
    * answer can rely on every log file present at start-up being followed: lines written after that are counted.

@@ -4,24 +4,10 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Writable } from "node:stream";
-import { main } from "../../../src/cli/main.js";
+import { runMain } from "../../helpers/run-main.js";
 import { compile } from "../../../src/compiler/compile.js";
 
-class Capture extends Writable {
-  text = "";
-  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await main(argv, { stdout, stderr, env: {} });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const run = runMain;
 
 const WEB = `counter http_requests_total by method, status
 counter errors_total
@@ -91,6 +77,21 @@ describe("logtally explain", function () {
     expect(num.patterns.map((p) => p.matched)).to.deep.equal([false, true]);
     expect(num.patterns[1]!.captures).to.deep.equal({ "1": "42" });
     expect(num.updates[0]).to.deep.include({ metric: "other_total", op: "add", value: 42, before: 0, after: 42 });
+  });
+
+  it("shows a json record's fields, and whether the text parsed", async () => {
+    writeFileSync(prog, 'counter by_level by level\njson {\n  $status >= 500 {\n    by_level[$level]++\n  }\n}\n');
+    const r = await run(["explain", "--progs", prog, "--json", "--", '{"level":"error","status":503,"msg":"x"}', "not json"]);
+    expect(r.code, r.stderr).to.equal(0);
+    const doc = JSON.parse(r.stdout) as Explained & { lines: Array<{ programs: Array<{ records: Event[] }> }> };
+    const first = doc.lines[0]!.programs[0]!;
+    expect(first.matched).to.equal(true);
+    expect(first.records[0]).to.deep.include({ format: "json", input: null, parsed: true, fields: { status: "503", level: "error" } });
+    expect(first.conditions[0]).to.include({ text: "$status >= 500", value: true });
+    expect(first.updates[0]).to.deep.include({ metric: "by_level", labels: { level: "error" }, before: 0, after: 1 });
+    const second = doc.lines[1]!.programs[0]!;
+    expect(second.matched).to.equal(false);
+    expect(second.records[0]).to.deep.include({ parsed: false, fields: {} });
   });
 
   it("reports a runtime error on the line it happened", async () => {

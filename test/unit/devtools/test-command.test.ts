@@ -4,23 +4,9 @@ import { expect } from "chai";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Writable } from "node:stream";
-import { main } from "../../../src/cli/main.js";
+import { runMain } from "../../helpers/run-main.js";
 
-class Capture extends Writable {
-  text = "";
-  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string; lines: string[] }> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await main(argv, { stdout, stderr, env: {} });
-  return { code, stdout: stdout.text, stderr: stderr.text, lines: stdout.text.replace(/\n$/, "").split("\n") };
-}
+const run = runMain;
 
 const COUNTER = `counter requests_total by method, status
 counter lines_total
@@ -76,6 +62,26 @@ describe("logtally test", function () {
     expect(r.stdout).to.match(/unexpected +requests_total\{method="POST",status="500"\} 1/);
     expect(r.stdout).to.match(/changed +lines_total expected 5, got 4/);
     expect(r.lines.at(-1)).to.equal("0 passed, 1 failed");
+  });
+
+  it("passes a hand-written .prom that lists samples only (HELP and TYPE are compared where given)", async () => {
+    write("web.test/basic.prom", EXPECTED.split("\n").filter((l) => !l.startsWith("#")).join("\n"));
+    const r = await run(["test", dir]);
+    expect(r.lines).to.deep.equal([`ok ${path.join(dir, "web.test", "basic")}`, "1 passed, 0 failed"]);
+  });
+
+  it("sorts histogram buckets by their bound in a diff", async () => {
+    write("h.mtail", "histogram d buckets 0.5, 1, 10\n/(?P<v>\\d+)/ {\n  d = $v\n}\n");
+    write("h.test/a.log", "5\n");
+    write("h.test/a.prom", 'd_bucket{le="0.5"} 1\nd_bucket{le="1"} 1\nd_bucket{le="10"} 0\nd_bucket{le="+Inf"} 1\nd_sum 5\nd_count 1\n');
+    write("web.test/basic.prom", EXPECTED);
+    const r = await run(["test", path.join(dir, "h.mtail")]);
+    const changed = r.lines.filter((l) => l.includes("changed"));
+    expect(changed).to.deep.equal([
+      '    changed    d_bucket{le="0.5"} expected 1, got 0',
+      '    changed    d_bucket{le="1"} expected 1, got 0',
+      '    changed    d_bucket{le="10"} expected 0, got 1',
+    ]);
   });
 
   it("compares HELP and TYPE lines", async () => {

@@ -118,6 +118,14 @@ describe("exemplars", () => {
     }
   });
 
+  it("keeps the exemplar of a histogram observed from a string capture (\\S+)", () => {
+    const store = run("histogram h buckets 1, 2 exemplar id\n/^(?P<v>\\S+) (?P<id>\\S+)$/ {\n  h = $v\n}\n", ["1.5 a", "0.5 b"]);
+    const h = metric(store, "h");
+    expect(h.histCount(0)).to.equal(2);
+    expect(h.exemplar(0, 0)).to.deep.include({ labels: [["id", "b"]], value: 0.5 });
+    expect(h.exemplar(0, 1)).to.deep.include({ labels: [["id", "a"]], value: 1.5 });
+  });
+
   it("stamps exemplars with the program's time when it set one, else the wall clock", () => {
     const src = [
       "counter hits_total exemplar id",
@@ -226,12 +234,12 @@ describe("exemplars", () => {
     const wantBucket = new Map<string, { trace: string; span: string; secs: number; ms: number }>();
     const wantError = new Map<string, string>();
     for (const l of log) {
-      const f = Object.fromEntries(l.split(" ").slice(3).map((kv) => kv.split("=") as [string, string]));
+      const f = JSON.parse(l) as Record<string, string | number | undefined>;
       const secs = Number(f.duration_ms) / 1000;
       if (f.trace_id !== undefined) {
-        wantBucket.set(`${f.route} ${bounds.findIndex((b) => secs <= b)}`, { trace: f.trace_id, span: f.span_id!, secs, ms: Date.parse(l.split(" ")[0]!) });
+        wantBucket.set(`${f.route} ${bounds.findIndex((b) => secs <= b)}`, { trace: String(f.trace_id), span: String(f.span_id), secs, ms: Date.parse(String(f.time)) });
       }
-      if (Number(f.status) >= 500 && f.request_id !== undefined) wantError.set(f.route!, f.request_id);
+      if (Number(f.status) >= 500 && f.request_id !== undefined) wantError.set(String(f.route), String(f.request_id));
     }
     const h = metric(store, "http_request_duration_seconds");
     let seen = 0;

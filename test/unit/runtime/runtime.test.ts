@@ -77,6 +77,8 @@ describe("Runtime", () => {
     const status = rt.programs()[0];
     expect(status?.runtimeErrors).to.equal(6);
     expect(status?.lastRuntimeError).to.include('parsing "stillnot": invalid syntax');
+    // The status page shows when, on which line and in which file.
+    expect(status).to.include({ lastRuntimeErrorMs: now, lastRuntimeErrorLine: "stillnot", lastRuntimeErrorFile: "f" });
     const logged = logger.messages.filter((m) => m.msg.startsWith("Runtime error"));
     expect(logged).to.have.length(2);
     expect(logged[1]?.obj).to.include({ suppressed: 4 });

@@ -28,6 +28,7 @@ describe("server/MetricsServer", () => {
   const store = new Store();
   const runtime = new Runtime(store);
   let ready = false;
+  let notReady = "";
   const programs: ProgramInfo[] = [
     { name: "count.mtail", loaded: true, lastCompileError: "", lines: 3, runtimeErrors: 1, lastRuntimeError: "bad <number>", loads: 1, compileFailures: 0 },
     { name: "broken.mtail", loaded: false, lastCompileError: "broken.mtail:3:3-5: Identifier `b' not declared.\n  b++\n  ^", lines: 0, runtimeErrors: 0, lastRuntimeError: "", loads: 0, compileFailures: 2 },
@@ -37,6 +38,7 @@ describe("server/MetricsServer", () => {
     files: () => [{ path: "/var/log/app.log", offset: 42, lines: 3, bytes: 42, rotations: 1, truncations: 0, linesCut: 2, readErrors: 0, error: "" }],
     tailerStats: () => ({ linesRead: 7, bytesRead: 90, rotations: 1, truncations: 4, readErrors: 5, linesCut: 2, openFiles: 1 }),
     ready: () => ready,
+    notReadyReason: () => notReady,
     settings: () => ({ progs: "/etc/logtally" }),
     startedMs: Date.now(),
   };
@@ -128,6 +130,12 @@ describe("server/MetricsServer", () => {
     expect((await get("/readyz")).status).to.equal(503);
     ready = true;
     expect((await get("/readyz")).status).to.equal(200);
+    // A program that never compiled: not ready, saying which, while /metrics answers without waiting.
+    notReady = "not ready: never compiled: broken.mtail (see the status page)";
+    const r = await get("/readyz");
+    expect(r).to.include({ status: 503, body: `${notReady}\n` });
+    expect((await get("/metrics")).status).to.equal(200);
+    notReady = "";
   });
 
   it("answers 404 for unknown paths and 405 for other methods", async () => {
