@@ -35,14 +35,19 @@ export interface LineRule {
   classify(line: string, state: number, held: string): Verdict;
 }
 
+/** A line test: a RegExp, or the daemon's linear-time matcher for an RE2 pattern. */
+export interface LinePattern {
+  test(line: string): boolean;
+}
+
 /** How a source's lines are joined into records. */
 export interface MultilineSettings {
   /** A preset's rule (see presets.ts), applied after `start` and `continue`. */
   readonly preset?: LineRule;
   /** A line matching this begins a new record. */
-  readonly start?: RegExp;
+  readonly start?: LinePattern;
   /** A line matching this continues the current record. */
-  readonly continue?: RegExp;
+  readonly continue?: LinePattern;
   /** A record reaching this many lines is handed on (cut) and the next line begins a new one. */
   readonly maxLines: number;
   /** Likewise for characters (bytes for ASCII text), the `\n` between lines included. */

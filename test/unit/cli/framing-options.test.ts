@@ -50,6 +50,16 @@ describe("cli/framing options", () => {
     expect(plan.shortestTimeoutMs).to.equal(1000);
   });
 
+  it("runs --multiline_start/--multiline_continue patterns on a linear-time engine (issue 15 patterns)", async () => {
+    const argv = ["--progs", "p", "--logs", "/a.log", "--multiline_start=^(\\p{L}+)+$", "--multiline_continue=(?m)^(a+)+$"];
+    const rule = planFraming(await resolveOptions(argv), Infinity).settingsFor("/a.log")!.multiline!;
+    // Before, each of these took 15 s or more on V8's backtracking engine.
+    expect(rule.start!.test("a".repeat(28) + "!")).to.equal(false);
+    expect(rule.continue!.test("a".repeat(34) + "!")).to.equal(false);
+    expect(rule.start!.test("Grüße")).to.equal(true);
+    expect(rule.continue!.test("aaa")).to.equal(true);
+  });
+
   it("frames nothing by default", async () => {
     const plan = planFraming(await resolveOptions(["--progs", "p", "--logs", "/a.log"]), Infinity);
     expect(plan.any).to.equal(false);
