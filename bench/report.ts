@@ -51,6 +51,11 @@ function targetsOf(row: Row, rows: readonly Row[]): string {
       const x = lt.linesPerSec / row.mtail.stats.linesPerSec;
       out.push(`>=${TARGETS.speedUpOverMtail}x mtail: ${mark(x >= TARGETS.speedUpOverMtail)}`);
     }
+    // Structured logs: at least the bare JSON.parse / split loop's lines/s (issue 9).
+    if ((row.workload === "json" || row.workload === "logfmt") && row.floor.ok) {
+      const x = lt.linesPerSec / row.floor.stats.linesPerSec;
+      out.push(`>= bare ${row.workload === "json" ? "JSON.parse" : "split"} loop: ${mark(x >= 1)} (${x.toFixed(2)}x)`);
+    }
     const baseline = WORKLOADS.find((w) => w.name === row.workload)?.baseline;
     const base = baseline === undefined ? undefined : rows.find((r): r is OneShotRow => r.mode === "one-shot" && r.workload === baseline && r.lines === row.lines);
     if (base?.logtally.ok) {

@@ -19,6 +19,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const LOGTALLY_BIN = join(ROOT, "bin", "logtally.js");
 const LOGTALLY_MAIN = join(ROOT, "dist", "src", "cli", "main.js");
 const FLOOR_SCRIPT = join(ROOT, "dist", "bench", "floor-count.js");
+const FLOOR_PARSE_SCRIPT = join(ROOT, "dist", "bench", "floor-parse.js");
 const PROGRAMS_DIR = join(ROOT, "bench", "programs");
 const IDLE_FILES = 200;
 
@@ -31,7 +32,7 @@ interface Contender {
   args: (program: string, log: string, flags?: readonly string[]) => string[];
 }
 
-function contenders(opts: BenchOptions, withMtail: boolean): Contender[] {
+function contenders(opts: BenchOptions, withMtail: boolean, w: Workload): Contender[] {
   const list: Contender[] = [
     { name: "logtally", command: process.execPath, args: (p, l, flags = []) => [LOGTALLY_BIN, "--progs", p, "--logs", l, "--one_shot", "--one_shot_format=prometheus", ...flags] },
   ];
@@ -41,7 +42,8 @@ function contenders(opts: BenchOptions, withMtail: boolean): Contender[] {
     const logDir = join(opts.tmpDir, "mtail-logs");
     list.push({ name: "mtail", command: "mtail", args: (p, l) => ["--progs", p, "--logs", l, "--one_shot", "--one_shot_format=prometheus", "--log_dir", logDir, "--port", "0"] });
   }
-  list.push({ name: "floor", command: process.execPath, args: (_p, l) => [FLOOR_SCRIPT, l] });
+  const floor = w.floor ?? "count";
+  list.push({ name: "floor", command: process.execPath, args: (_p, l) => (floor === "count" ? [FLOOR_SCRIPT, l] : [FLOOR_PARSE_SCRIPT, floor, l]) });
   return list;
 }
 
@@ -75,7 +77,11 @@ async function runOneShot(w: Workload, opts: BenchOptions, withMtail: boolean): 
   const log = ensureLog(opts.outDir, w.log, opts.lines, say);
   const program = join(PROGRAMS_DIR, w.program);
   // The bare-Node floor counts lines: not the records of a framed workload (--log_format, --multiline).
-  const list = contenders(opts, withMtail).filter((c) => c.name !== "floor" || w.flags === undefined);
+  const list = contenders(opts, withMtail, w).filter((c) => c.name !== "floor" || w.flags === undefined);
+  // mtail runs its own regex program on the fixed-order twin of the log where it cannot run the program.
+  const mtailLog = w.mtail === undefined ? log : ensureLog(opts.outDir, w.mtail.log, opts.lines, say);
+  const inputs = (name: string): [string, string] =>
+    name === "mtail" && w.mtail !== undefined ? [join(PROGRAMS_DIR, w.mtail.program), mtailLog.path] : [program, log.path];
   const results = new Map<string, RunResult[]>(list.map((c) => [c.name, []]));
   const failed = new Map<string, string>();
   if (!existsSync(LOGTALLY_MAIN)) failed.set("logtally", `not built yet (${LOGTALLY_MAIN} is missing)`);
@@ -83,7 +89,7 @@ async function runOneShot(w: Workload, opts: BenchOptions, withMtail: boolean): 
   for (let run = 1; run <= opts.runs; run++) {
     for (const c of list) {
       if (failed.has(c.name)) continue;
-      const r = await runMeasured(c.command, c.args(program, log.path, w.flags), { stdoutPath: outPath(c.name), cwd: ROOT, timeReportPath: join(opts.tmpDir, "time.txt") });
+      const r = await runMeasured(c.command, c.args(...inputs(c.name), w.flags), { stdoutPath: outPath(c.name), cwd: ROOT, timeReportPath: join(opts.tmpDir, "time.txt") });
       if (r.exitCode !== 0) {
         failed.set(c.name, failureText(r));
         say(`  ${w.name} run ${run}/${opts.runs} ${c.name}: FAILED, ${failureText(r)}`);

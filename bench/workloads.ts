@@ -4,9 +4,13 @@ import { existsSync, mkdirSync, renameSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { generateApache, generateLatency, generateLatencyFive, generateSessions, type Generator } from "./generators.js";
 import { criGenerator, generatePython } from "./framing-generators.js";
+import { generateJsonFixed, generateJsonShuffled, generateLogfmtFixed, generateLogfmtShuffled } from "./structured-generator.js";
 import { generateSyslog } from "./syslog-generator.js";
 
-export type LogKind = "apache" | "syslog" | "latency" | "latency5" | "sessions" | "cri" | "python";
+export type LogKind =
+  | "apache" | "syslog" | "latency" | "latency5" | "sessions" | "cri" | "python" | "json" | "json-fixed" | "logfmt" | "logfmt-fixed";
+/** The bare-Node floor a workload is compared with: count newlines, JSON.parse each line, or split on spaces. */
+export type FloorKind = "count" | "json" | "split";
 export type Mode = "one-shot" | "tail" | "idle";
 
 export interface Workload {
@@ -23,6 +27,13 @@ export interface Workload {
   flags?: readonly string[];
   /** The workload (same program, unwrapped or plain lines) whose logtally rate this one must reach 80% of. */
   baseline?: string;
+  /**
+   * What mtail runs instead, when it cannot run `program` (a json/logfmt program): a regex program (same file
+   * name, in bench/programs/fixed-order/) on a log of the same records with the keys in one fixed order.
+   */
+  mtail?: { program: string; log: LogKind };
+  /** The floor (default: count newlines). */
+  floor?: FloorKind;
 }
 
 export const WORKLOADS: readonly Workload[] = [
@@ -32,6 +43,8 @@ export const WORKLOADS: readonly Workload[] = [
   { name: "native-histogram", program: "native-histogram.mtail", log: "latency5", mode: "one-shot", logtallyOnly: true, about: "float latency into a native histogram by handler, 5 series (logtally only: mtail has no native histograms)" },
   { name: "many-rules", program: "many-rules.mtail", log: "syslog", mode: "one-shot", about: "42 independent syslog rules, each strptime + regex" },
   { name: "high-cardinality", program: "high-cardinality.mtail", log: "sessions", mode: "one-shot", about: "counter by session id, 200,000 series" },
+  { name: "json", program: "red-json.mtail", log: "json", mode: "one-shot", about: "RED metrics from JSON lines, 14 keys in shuffled order, 4 read (mtail: regex on fixed order; floor: JSON.parse per line)", mtail: { program: "fixed-order/red-json.mtail", log: "json-fixed" }, floor: "json" },
+  { name: "logfmt", program: "red-logfmt.mtail", log: "logfmt", mode: "one-shot", about: "RED metrics from logfmt lines, 14 keys in shuffled order, 4 read (mtail: regex on fixed order; floor: split on spaces and =)", mtail: { program: "fixed-order/red-logfmt.mtail", log: "logfmt-fixed" }, floor: "split" },
   { name: "cri", program: "apache.mtail", log: "cri", mode: "one-shot", flags: ["--log_format=cri"], logtallyOnly: true, baseline: "apache",
     about: "the apache log in CRI wrappers (1 line in 9 split into P + F pieces, 10% of physical lines), --log_format=cri" },
   { name: "python", program: "python.mtail", log: "python", mode: "one-shot", logtallyOnly: true,
@@ -50,6 +63,11 @@ const GENERATORS: Record<LogKind, { generate: Generator; seed: number }> = {
   sessions: { generate: generateSessions, seed: 0x5eed0004 },
   cri: { generate: criGenerator(0x5eed0001), seed: 0x5eed0007 },
   python: { generate: generatePython, seed: 0x5eed0006 },
+  // The same seed: each shuffled log holds the records of its fixed-order twin.
+  json: { generate: generateJsonShuffled, seed: 0x5eed0005 },
+  "json-fixed": { generate: generateJsonFixed, seed: 0x5eed0005 },
+  logfmt: { generate: generateLogfmtShuffled, seed: 0x5eed0005 },
+  "logfmt-fixed": { generate: generateLogfmtFixed, seed: 0x5eed0005 },
 };
 
 /** Bump when a generator's output changes, so stale cached logs are not reused. */

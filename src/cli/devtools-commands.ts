@@ -3,7 +3,7 @@
 // runtime takes under the flag's own name.
 
 import type { Writable } from "node:stream";
-import { FLAGS, SUBCOMMAND_FLAGS, defaultOptions, type FlagDef } from "./flag-table.js";
+import { FLAGS, SUBCOMMAND_FLAGS, defaultOptions, type FlagDef, type Options } from "./flag-table.js";
 import { FramingConfigError, framerFactory, planFraming, type FramingPlan } from "../daemon/framing-config.js";
 import { newFramingCounters } from "../framing/index.js";
 import type { RecordHandler } from "../logline.js";
@@ -71,6 +71,16 @@ export async function runSubcommand(name: Subcommand, argv: readonly string[], i
     err('logtally explain: no lines to explain; give --logs FILE or the lines as arguments (logtally explain --progs DIR -- "LINE").');
     return 2;
   }
+  // --log_format and --multiline* frame the --logs files as the one-shot frames them.
+  let plan: FramingPlan;
+  try {
+    plan = planFraming({ ...defaultOptions(), ...(f as Partial<Options>) }, Infinity);
+  } catch (e) {
+    if (!(e instanceof FramingConfigError)) throw e;
+    err(`logtally explain: ${e.message}`);
+    return 2;
+  }
+  if (plan.any) settings.framing = (onRecord: RecordHandler) => framerFactory(plan, onRecord, newFramingCounters());
   return runExplain({ progs, logs, lines: parsed.positional, json: f.json === true, maxRegexpLength, settings }, { out, err });
 }
 

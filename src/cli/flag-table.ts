@@ -152,7 +152,7 @@ export const FLAGS = [
   { name: "disable_fsnotify", type: "bool", default: true, group: "compat", description: "mtail compatibility; no effect." },
   { name: "max_regexp_length", type: "int", default: 1024, group: "main",
     description: "Longest regular expression a program may contain (mtail's limit)." },
-  { name: "max_recursion_depth", type: "int", default: 100, group: "compat", description: "mtail compatibility; no effect." },
+  { name: "max_recursion_depth", type: "int", default: 100, group: "compat", description: "How deep a program's syntax tree may nest (as mtail counts it); deeper programs fail to compile." },
 ] as const satisfies readonly FlagDef[];
 
 /**
@@ -172,7 +172,10 @@ export const SUBCOMMAND_FLAGS = {
   },
   explain: {
     usage: "logtally explain --progs DIR [--logs FILE] [--json] [LINE...]   (lines after -- may start with -)",
-    shares: ["progs", "logs", "override_timezone", "syslog_use_current_year", "max_regexp_length", "max_line_length"],
+    shares: [
+      "progs", "logs", "override_timezone", "syslog_use_current_year", "max_regexp_length", "max_line_length",
+      "log_format", "multiline", "multiline_start", "multiline_continue", "multiline_max_lines",
+    ],
     own: [
       { name: "json", type: "bool", default: false,
         description: "Print the explanation as one JSON document ({\"lines\": [...]}) for tools." },

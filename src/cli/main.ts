@@ -8,7 +8,6 @@ import { UsageError, renderHelp } from "./flags.js";
 import { resolveOptions } from "./options.js";
 import { ONE_SHOT_SEMI_SPACE_LIMIT_BYTES, type YoungGenerationLimit } from "./young-generation.js";
 import { runCompileOnly, runOneShot } from "../daemon/one-shot.js";
-import { runSubcommand } from "./devtools-commands.js";
 
 /** The streams and environment main works with (process.* in bin/logtally.js, buffers in tests). */
 export interface CliIo {
@@ -35,6 +34,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   if (argv[0] === "test" || argv[0] === "explain") {
     // Like one-shot runs, these read files start to end: they get the larger young generation.
     io.youngGeneration?.setLimit(ONE_SHOT_SEMI_SPACE_LIMIT_BYTES);
+    // Loaded only here: the devtools pull in the tailer (and chokidar), which one-shot runs never need (start-up
+    // time, docs/performance.md).
+    const { runSubcommand } = await import("./devtools-commands.js");
     return runSubcommand(argv[0], argv.slice(1), io);
   }
   let options: Options;

@@ -4,6 +4,13 @@
 
 import type { DecoDecl, NextStmt, Pos, Stmt, StmtList } from "./ast.js";
 import type { DiagnosticList } from "./diagnostics.js";
+import { countNodes } from "./check-depth.js";
+
+/**
+ * Most statement and expression nodes the expansion may copy in one program. Decorators that use another twice
+ * double the program at every level (30 such levels would be 2^30 copies); no real program comes near this.
+ */
+export const MAX_EXPANDED_NODES = 100_000;
 
 // Node kinds whose grammar rule starts with mtail's `mark_pos` marker.
 const MARKED = new Set(["PatternLit", "BuiltinExpr", "DelStmt", "DecoStmt", "DecoDecl"]);
@@ -30,10 +37,16 @@ function markedPos(decl: DecoDecl): Pos {
   return best;
 }
 
-/** Expands every decoration in `root` in place; returns the declarations with whether each was used. */
-export function expandDecorators(root: StmtList, diags: DiagnosticList): Map<DecoDecl, boolean> {
+/**
+ * Expands every decoration in `root` in place; returns the declarations with whether each was used, and whether
+ * the expansion stopped at MAX_EXPANDED_NODES (later passes then have nothing worth checking).
+ */
+export function expandDecorators(root: StmtList, diags: DiagnosticList): Map<DecoDecl, boolean> & { tooLarge?: boolean } {
   const defs = new Map<string, DecoDecl>();
-  const used = new Map<DecoDecl, boolean>();
+  const used: Map<DecoDecl, boolean> & { tooLarge?: boolean } = new Map<DecoDecl, boolean>();
+  /** Size of each declaration's body with its own decorations expanded, measured once. */
+  const sizes = new Map<DecoDecl, number>();
+  let copied = 0;
 
   const countNext = (list: StmtList, found: NextStmt[]): void => {
     for (const s of list.body) {
@@ -78,6 +91,16 @@ export function expandDecorators(root: StmtList, diags: DiagnosticList): Map<Dec
           return;
         }
         used.set(decl, true);
+        let size = sizes.get(decl);
+        if (size === undefined) sizes.set(decl, (size = countNodes(decl.block)));
+        copied += size;
+        if (copied > MAX_EXPANDED_NODES) {
+          // Reported once: every later use of a decorator would repeat it.
+          if (used.tooLarge !== true) diags.add(s.pos, `Expanding decorator \`@${s.name}' here makes the program larger than ${MAX_EXPANDED_NODES} nodes.`);
+          used.tooLarge = true;
+          s.expanded = s.block;
+          return;
+        }
         const copy = structuredClone(decl.block) as StmtList;
         const nexts: NextStmt[] = [];
         countNext(copy, nexts);

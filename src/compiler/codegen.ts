@@ -434,7 +434,8 @@ export function generate(
           case "neg": {
             const [code, r] = value(e.expr);
             const t = concrete(e.type);
-            return t === Type.Float ? [`(-${toFloat(code, r)})`, "f64"] : [`(-${toInt(code, r)})`, "i64"];
+            // The operand in its own parentheses: `- -5` must not become `--5`.
+            return t === Type.Float ? [`(-(${toFloat(code, r)}))`, "f64"] : [`(-(${toInt(code, r)}))`, "i64"];
           }
         }
         throw new Error("internal: unary");

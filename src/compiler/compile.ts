@@ -6,6 +6,8 @@ import { basename } from "node:path";
 import { Kind, ValueType, type MetricDeclaration } from "../metrics/types.js";
 import type { PatternExpr, Pos, RecordFormat, StmtList } from "./ast.js";
 import { expandDecorators } from "./check-decorators.js";
+import { checkDepth, deepestNode, DEFAULT_MAX_RECURSION_DEPTH } from "./check-depth.js";
+import { globToRegExp } from "./log-filter.js";
 import { checkSymbols, type FieldPath } from "./check-symbols.js";
 import { checkTypes } from "./check-types.js";
 import { generate } from "./codegen.js";
@@ -164,8 +166,11 @@ export interface TraceInfo {
   readonly conditions: ReadonlyArray<{ text: string; location: string; kind: "pattern" | "expr" | "otherwise" }>;
 }
 
-/** A compiled program, ready to be linked to the store by the runtime. */
-export interface CompiledProgram {
+/**
+ * A compiled program as plain data (structured-cloneable: it crosses from the compile worker to the main thread).
+ * makeProgram() adds link(); fields added here travel with the program without changes to the worker.
+ */
+export interface CompiledProgramData {
   /** Program name (the file's base name, e.g. "apache.mtail"). */
   readonly name: string;
   /** Metrics in declaration order; link() takes their store handles in this order. */
@@ -188,6 +193,20 @@ export interface CompiledProgram {
   readonly recordSites: { readonly json: number; readonly logfmt: number };
   /** Source facts for explain; null unless compiled with `trace`. */
   readonly traceInfo: TraceInfo | null;
+  /** Whether the code was generated with the tracer hooks (CompileOptions.trace). */
+  readonly traced: boolean;
+  /** Whether the program has json/logfmt conditions (link() then needs a RecordLink). */
+  readonly parsesRecords: boolean;
+  /** The literal each regex's matches must contain, or null (see required-literal.ts). */
+  readonly literals: readonly (string | null)[];
+  /** Whether the line function finds the literals with one LiteralScanner pass. */
+  readonly scanLiterals: boolean;
+  /** Size of each label-key array the generated code fills (K[i]). */
+  readonly keyArrays: readonly number[];
+}
+
+/** A compiled program, ready to be linked to the store by the runtime. */
+export interface CompiledProgram extends CompiledProgramData {
   /**
    * Binds the generated code to metric handles (in declaration order) and helpers. A `tracer` (only for a program
    * compiled with `trace`) wraps the regexes and metric handles the code receives and sees every condition.
@@ -208,6 +227,8 @@ export interface CompileOptions {
   checkTimeLayout?: (layout: string) => string | null | undefined;
   /** From how many required literals a program finds them in one pass per line (default 16; tests lower it). */
   literalScanMin?: number;
+  /** mtail's --max_recursion_depth (default 100): how deep the program tree may nest. */
+  maxRecursionDepth?: number;
   /**
    * Compile for logtally explain: every condition's test goes through the tracer's `cond` hook, and the required-
    * literal pre-check is left out (it only skips a regex that cannot match, so every pattern the program reaches
@@ -240,7 +261,27 @@ export function compile(name: string, source: string, options: CompileOptions = 
     return fail();
   }
   const root: StmtList = parsed.ast;
+  if (!checkDepth(root, diags, options.maxRecursionDepth ?? DEFAULT_MAX_RECURSION_DEPTH)) return fail();
+  try {
+    const data = compileTree(file, source, root, diags, options);
+    if (data === null) return fail();
+    return { program: makeProgram(data) };
+  } catch (e) {
+    // Every failure inside the compiler is a located error of this program, never an exception for the caller.
+    if (e instanceof RangeError) {
+      const deepest = deepestNode(root);
+      diags.add(deepest.pos, `The program nests too deeply for the compiler (${deepest.depth} levels once decorators are expanded).`);
+    } else {
+      diags.add(root.pos, `Internal compiler error: ${(e as Error).message ?? String(e)}.`);
+    }
+    return fail();
+  }
+}
+
+/** The passes after parsing: program data, or null when diagnostics were added. May throw (see compile()). */
+function compileTree(file: string, source: string, root: StmtList, diags: DiagnosticList, options: CompileOptions): CompiledProgramData | null {
   const decorators = expandDecorators(root, diags);
+  if (decorators.tooLarge === true) return null;
   const table = checkSymbols(root, diags);
   for (const [decl, used] of decorators) {
     if (!used) diags.add(decl.pos, `Declaration of decorator \`${decl.name}' here is never used.`);
@@ -271,7 +312,15 @@ export function compile(name: string, source: string, options: CompileOptions = 
 
   foldConstants(root, diags);
   checkTypes(root, diags, { checkTimeLayout: options.checkTimeLayout });
-  if (diags.length > 0) return fail();
+  for (const s of root.body) {
+    if (s.kind !== "LogFilterStmt") continue;
+    try {
+      globToRegExp(s.globs);
+    } catch (e) {
+      diags.add(s.pos, `Invalid log_filter glob: ${(e as Error).message}.`);
+    }
+  }
+  if (diags.length > 0) return null;
 
   // A literal every match must contain lets the line function skip the regex on lines without it. That pays
   // where most lines fail most patterns, i.e. with several patterns (many-rules benchmark, 42 patterns: 3.63 ->
@@ -316,35 +365,56 @@ export function compile(name: string, source: string, options: CompileOptions = 
     }
   }
   const logFilter = root.body.flatMap((s) => (s.kind === "LogFilterStmt" ? s.globs : []));
-  const js = code.source;
-  const keyArrays = code.keyArrays;
-
-  const program: CompiledProgram = {
+  const data: CompiledProgramData = {
     name: file,
     declarations,
     initialise,
-    js,
+    js: code.source,
     regexes,
+    literals,
+    scanLiterals: scanner !== null,
+    keyArrays: code.keyArrays,
     logFilter: logFilter.length > 0 ? logFilter : null,
     hasBegin: code.hasBegin,
     readsAstralFlag: code.readsAstralFlag,
     fields: table.fields,
     recordSites: code.recordSites,
     traceInfo,
+    traced: trace,
+    parsesRecords: table.records.length > 0,
+  };
+  // Building the function and its regexes is part of compiling: what would fail at load is reported here.
+  programFactory(data.js);
+  for (const r of regexes) buildLineRegExp(r);
+  return data;
+}
+
+type ProgramFactory = (
+  h: ProgramHelpers, m: readonly MetricHandle[], r: readonly RegExpLike[], rb: readonly RegExpLike[], rg: readonly SubstRegExp[], k: string[][],
+  e: RuntimeErrorHandler, lit: readonly (string | null)[], scan: LiteralScanner | null, t: ProgramTracer | null, rl: RecordLink | undefined,
+) => LinkedProgram;
+
+function programFactory(js: string): ProgramFactory {
+  return new Function("H", "M", "R", "RB", "RG", "K", "onError", "LIT", "SCAN", "T", "RL", js) as ProgramFactory;
+}
+
+/** Adds link() to compiled program data (from compile(), or from the compile worker). */
+export function makeProgram(data: CompiledProgramData): CompiledProgram {
+  const scanner = data.scanLiterals ? new LiteralScanner(data.literals) : null;
+  const { regexes, literals } = data;
+  return {
+    ...data,
     link(metrics, helpers, onError, tracer, records) {
-      if (records === undefined && table.records.length > 0) throw new Error(`${file} parses json/logfmt records: link() needs a RecordLink.`);
+      if (records === undefined && data.parsesRecords) throw new Error(`${data.name} parses json/logfmt records: link() needs a RecordLink.`);
       // Regexes are built here, from plain data, so a plan made elsewhere (a worker) links the same way. Global
       // twins for subst(): replaceAll needs the `g` flag; the line regexes must not have it.
       const lineRegexes = regexes.map((r) => buildLineRegExp(r));
       const bmpRegexes = regexes.map((r, i) => (r.bmpSource === r.source ? lineRegexes[i]! : buildLineRegExp(r, true)));
       const globals = regexes.map((r) => buildSubstRegExp(r));
-      const keys = keyArrays.map((n) => new Array<string>(n).fill(""));
-      const factory = new Function("H", "M", "R", "RB", "RG", "K", "onError", "LIT", "SCAN", "T", "RL", js) as (
-        h: ProgramHelpers, m: readonly MetricHandle[], r: readonly RegExpLike[], rb: readonly RegExpLike[], rg: readonly SubstRegExp[], k: string[][],
-        e: RuntimeErrorHandler, lit: readonly (string | null)[], scan: LiteralScanner | null, t: ProgramTracer | null, rl: RecordLink | undefined,
-      ) => LinkedProgram;
+      const keys = data.keyArrays.map((n) => new Array<string>(n).fill(""));
+      const factory = programFactory(data.js);
       if (tracer === undefined) return factory(helpers, metrics, lineRegexes, bmpRegexes, globals, keys, onError, literals, scanner, null, records);
-      if (!trace) throw new Error(`internal: ${file} was not compiled for tracing`);
+      if (!data.traced) throw new Error(`internal: ${data.name} was not compiled for tracing`);
       return factory(
         helpers,
         metrics.map((m, i) => tracer.metric(i, m)),
@@ -355,7 +425,6 @@ export function compile(name: string, source: string, options: CompileOptions = 
       );
     },
   };
-  return { program };
 }
 
 /** Pattern and condition sources of a program compiled for explain (CompiledProgram.traceInfo). */

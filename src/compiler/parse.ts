@@ -5,13 +5,28 @@ import { parse as peggyParse, SyntaxError as PeggySyntaxError } from "./generate
 import type { StmtList } from "./ast.js";
 import type { Diagnostic } from "./diagnostics.js";
 
+/**
+ * How deep blocks, brackets and unary operators may nest before the parse stops with a located error. Each level
+ * costs the parser a dozen stack frames: 250 levels of the costliest kind (`string(` calls) parse with room to
+ * spare on Node's default stack, 500 did not.
+ */
+export const MAX_NESTING = 250;
+
 /** The program tree, or the syntax error that stopped the parse. */
 export function parseProgram(source: string): { ast: StmtList } | { error: Diagnostic } {
   try {
-    return { ast: peggyParse(source) as StmtList };
+    return { ast: peggyParse(source, { maxNesting: MAX_NESTING }) as StmtList };
   } catch (e) {
+    if (e instanceof RangeError) {
+      // A safety net: the nesting bound above should stop any parse before the stack runs out.
+      return { error: { pos: { line: 1, col: 1, endLine: 1, endCol: 1 }, message: "syntax error: the program nests too deeply to parse." } };
+    }
     if (e instanceof PeggySyntaxError) {
       const s = e.location.start;
+      // Errors raised by the grammar's own checks (nesting depth) carry their full message.
+      if (e.expected === null) {
+        return { error: { pos: { line: s.line, col: s.column, endLine: s.line, endCol: s.column }, message: e.message } };
+      }
       const found = e.found === null ? "end of file" : JSON.stringify(e.found);
       // An unterminated string or regex is reported where it starts, as mtail's lexer does.
       const col = e.found === "\n" ? unterminatedStart(source, s.offset) ?? s.column : s.column;

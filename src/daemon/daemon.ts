@@ -55,6 +55,7 @@ export class Daemon implements StatusSource {
       overrideTimezone: options.override_timezone,
       syslogUseCurrentYear: options.syslog_use_current_year,
       maxRegexpLength: options.max_regexp_length,
+      maxRecursionDepth: options.max_recursion_depth,
     });
     this.programManager = new ProgramManager(options.progs, this.runtime, log.child({ component: "programs" }), options.dump_js);
     this.server = new MetricsServer({

@@ -2,7 +2,8 @@
 // --logs, and each entry of the config file's `sources:` list for the files its globs match. Regexes are RE2, as
 // in programs (translated by the compiler's regex translator); mistakes name the flag or the config file's line.
 
-import { translateRegex } from "../compiler/regex.js";
+import { buildLineRegExp } from "../compiler/line-regexp.js";
+import { planRegex } from "../compiler/regex-engine.js";
 import {
   Framer,
   IdleFlusher,
@@ -12,6 +13,7 @@ import {
   isFramed,
   type FramingCounters,
   type FramingSettings,
+  type LinePattern,
   type LogFormat,
   type MultilineSettings,
 } from "../framing/index.js";
@@ -111,11 +113,13 @@ function settingsOf(src: Omit<SourceOptions, "paths" | "at">, where: (key: strin
   return isFramed(settings) ? settings : undefined;
 }
 
-function compileRegex(text: string, where: string): RegExp | undefined {
+/** The pattern on the engine a program's pattern would run on: linear in the line's length, like those. */
+function compileRegex(text: string, where: string): LinePattern | undefined {
   if (text === "") return undefined;
-  const t = translateRegex(text, { maxLength: Infinity });
+  const t = planRegex(text, { maxLength: Infinity, captures: new Set() });
   if (!t.ok) throw new FramingConfigError(`${where}: invalid regular expression "${text}": ${t.error} (at offset ${t.offset}).`);
-  return new RegExp(t.source, t.flags);
+  const re = buildLineRegExp(t);
+  return { test: (line) => re.exec(line) !== null };
 }
 
 /** The framers of a run: one per source, all counting into `counters`. */

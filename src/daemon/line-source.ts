@@ -75,7 +75,7 @@ export function createLineSource(options: Options, sink: LineSink, log: Logger):
       return `${s.linesRead} ${s.bytesRead} ${s.rotations} ${s.truncations} ${s.openFiles} ${s.files}`;
     },
     framing: () => ({ ...counters }),
-    stats: () => t().stats(),
+    stats: () => ({ ...t().stats(), framing: { ...counters } }),
     patterns: () => t().patterns(),
     files: () =>
       t().files().map((f) => ({

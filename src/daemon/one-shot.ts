@@ -53,7 +53,7 @@ export async function runCompileOnly(options: Options, io: CommandIo): Promise<n
     }
   } else {
     for (const f of files) {
-      const r = compileOnly(f, await readFile(f, "utf8"), { maxRegexpLength: options.max_regexp_length });
+      const r = compileOnly(f, await readFile(f, "utf8"), runtimeOptions(options));
       if (!r.ok) {
         failed++;
         io.stderr.write(compileFailure(f, r.diagnostics));
@@ -166,6 +166,7 @@ function runtimeOptions(options: Options) {
     overrideTimezone: options.override_timezone,
     syslogUseCurrentYear: options.syslog_use_current_year,
     maxRegexpLength: options.max_regexp_length,
+    maxRecursionDepth: options.max_recursion_depth,
   };
 }
 

@@ -94,10 +94,10 @@ export async function runExplain(options: ExplainOptions, io: ExplainIo): Promis
   recorder.take();
 
   const explained: LineExplanation[] = [];
-  const explainLine = (text: string, filename: string, source: string): void => {
+  const explainLine = (text: string, filename: string, source: string, stream = "", timeMs = NaN): void => {
     const before = errorCounts();
     recorder.currentLine = text;
-    runtime.processLine(text, filename);
+    runtime.processRecord(text, filename, stream, timeMs);
     const after = runtime.programs();
     after.forEach((p, i) => {
       if (p.runtimeErrors > (before[i] ?? 0)) recorder.add(p.name, { type: "error", message: p.lastRuntimeError });
@@ -112,7 +112,12 @@ export async function runExplain(options: ExplainOptions, io: ExplainIo): Promis
   for (const log of options.logs) {
     let n = 0;
     try {
-      await readFileLines(log, (text, filename) => explainLine(text, filename, `${log}:${++n}`), { maxLineLength: options.settings.maxLineLength ?? Infinity });
+      // With framing flags a "line" is a record (a multi-line traceback, a container log's message): numbered as such.
+      const framer = options.settings.framing?.((text, filename, stream, timeMs) => explainLine(text, filename, `${log} record ${++n}`, stream, timeMs));
+      await readFileLines(log, (text, filename) => explainLine(text, filename, `${log}:${++n}`), {
+        maxLineLength: options.settings.maxLineLength ?? Infinity,
+        framer: framer?.(resolve(log)),
+      });
     } catch (err) {
       io.err(`logtally explain: cannot read log ${log}: ${(err as Error).message}`);
       status = 1;

@@ -9,6 +9,7 @@ export {
   newFramingCounters,
   type FramingCounters,
   type FramingSettings,
+  type LinePattern,
   type LogFormat,
   type MultilineSettings,
 } from "./types.js";

@@ -26,9 +26,18 @@ export const enum LineAction {
  */
 export type Verdict = number;
 
-/** A multi-line rule: a preset or the user's regexes. `state` is 0 for a record that has just begun. */
+/**
+ * A multi-line rule: a preset or the user's regexes. `state` is 0 for a record that has just begun; `held` is the
+ * text of the record held ("" when none), for the rare decisions that depend on it (read only then: it may be a
+ * string of many lines).
+ */
 export interface LineRule {
-  classify(line: string, state: number): Verdict;
+  classify(line: string, state: number, held: string): Verdict;
+}
+
+/** A line test: a RegExp, or the daemon's linear-time matcher for an RE2 pattern. */
+export interface LinePattern {
+  test(line: string): boolean;
 }
 
 /** How a source's lines are joined into records. */
@@ -36,9 +45,9 @@ export interface MultilineSettings {
   /** A preset's rule (see presets.ts), applied after `start` and `continue`. */
   readonly preset?: LineRule;
   /** A line matching this begins a new record. */
-  readonly start?: RegExp;
+  readonly start?: LinePattern;
   /** A line matching this continues the current record. */
-  readonly continue?: RegExp;
+  readonly continue?: LinePattern;
   /** A record reaching this many lines is handed on (cut) and the next line begins a new one. */
   readonly maxLines: number;
   /** Likewise for characters (bytes for ASCII text), the `\n` between lines included. */

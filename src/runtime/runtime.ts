@@ -6,6 +6,7 @@ import { basename } from "node:path";
 import {
   compile,
   type CompiledProgram,
+  type CompileOptions,
   type CompileResult,
   type LinkedProgram,
   type MetricHandle,
@@ -14,10 +15,10 @@ import {
 } from "../compiler/compile.js";
 import { detachString, type LineHandler, type RecordHandler } from "../logline.js";
 import type { Metric } from "../metrics/metric.js";
-import type { Store } from "../metrics/store.js";
+import { Store } from "../metrics/store.js";
 import { createHelpers } from "./helpers.js";
 import { coarseClock } from "./clock.js";
-import { globToRegExp } from "./log-filter.js";
+import { globToRegExp } from "../compiler/log-filter.js";
 import { checkLayout, compileLayout, resolveZone, type Layout, type Zone } from "./builtins/strptime.js";
 import { TimeMemo } from "./builtins/time-memo.js";
 import { RecordCache } from "./fields/record-cache.js";
@@ -36,6 +37,8 @@ export interface RuntimeOptions {
   syslogUseCurrentYear?: boolean;
   /** mtail's --max_regexp_length. */
   maxRegexpLength?: number;
+  /** mtail's --max_recursion_depth. */
+  maxRecursionDepth?: number;
   /** Minimum interval between two runtime-error log messages of one program (default 10 s). */
   errorLogIntervalMs?: number;
   /** Clock, for tests. */
@@ -114,18 +117,29 @@ const SURROGATE = /[\ud800-\udfff]/;
 
 const silentLogger: RuntimeLogger = { info: () => {}, warn: () => {} };
 
-/** Checks a program without loading it (--compile_only). */
-export function compileOnly(name: string, source: string, options: { maxRegexpLength?: number } = {}): LoadResult {
-  const r = compile(name, source, { maxRegexpLength: options.maxRegexpLength, checkTimeLayout: checkLayout });
-  return "program" in r ? { ok: true } : { ok: false, diagnostics: r.diagnostics };
+/**
+ * Checks a program without keeping it (--compile_only): the whole load, generated function and metric
+ * declarations included, into a throwaway store, so a program that passes loads.
+ */
+export function compileOnly(name: string, source: string, options: RuntimeOptions = {}): LoadResult {
+  return new Runtime(new Store(), options).load(name, source);
 }
 
 /**
  * Compiles a program as Runtime.load does (same checks), for callers that load one compiled program into several
  * runtimes with loadCompiled (logtally test: one compilation, a fresh store per case).
  */
-export function compileProgram(name: string, source: string, options: { maxRegexpLength?: number; trace?: boolean } = {}): CompileResult {
-  return compile(basename(name), source, { maxRegexpLength: options.maxRegexpLength, checkTimeLayout: checkLayout, trace: options.trace });
+export function compileProgram(
+  name: string,
+  source: string,
+  options: { maxRegexpLength?: number; maxRecursionDepth?: number; trace?: boolean } = {},
+): CompileResult {
+  return compile(basename(name), source, {
+    maxRegexpLength: options.maxRegexpLength,
+    maxRecursionDepth: options.maxRecursionDepth,
+    checkTimeLayout: checkLayout,
+    trace: options.trace,
+  });
 }
 
 /** Runs mtail programs over log lines, writing to a metric store. */
@@ -188,15 +202,28 @@ export class Runtime {
     });
   }
 
-  /** Compiles `source` and, only if it compiles, replaces the program of that name. */
-  load(name: string, source: string): LoadResult {
-    const key = basename(name);
-    const result = compile(key, source, {
+  /** The options compile() takes, as this runtime was configured. */
+  compileOptions(): CompileOptions {
+    return {
       maxRegexpLength: this.options.maxRegexpLength,
+      maxRecursionDepth: this.options.maxRecursionDepth,
       checkTimeLayout: checkLayout,
       literalScanMin: this.options.literalScanMin,
       trace: this.options.tracer !== undefined,
-    });
+    };
+  }
+
+  /** Compiles `source` and, only if it compiles, replaces the program of that name. */
+  load(name: string, source: string): LoadResult {
+    return this.install(name, compile(basename(name), source, this.compileOptions()));
+  }
+
+  /**
+   * Installs the result of compile() (run here or in a compile worker): a failure is recorded for the program; a
+   * program replaces the running version of that name only if it also links.
+   */
+  install(name: string, result: CompileResult): LoadResult {
+    const key = basename(name);
     if (!("program" in result)) return this.loadFailed(this.stateFor(key), result.diagnostics, result.errors.length);
     return this.loadCompiled(result.program);
   }
@@ -206,8 +233,17 @@ export class Runtime {
    * `tracer` needs a program compiled with `trace`.
    */
   loadCompiled(compiled: CompiledProgram): LoadResult {
-    const key = compiled.name;
-    const state = this.stateFor(key);
+    const state = this.stateFor(compiled.name);
+    try {
+      return this.link(state, compiled);
+    } catch (e) {
+      // Nothing the compiler produced may take the process down: any failure here is this program's.
+      return this.loadFailed(state, `${state.name}:1:1: Internal error loading the program: ${(e as Error).message ?? String(e)}.`, 1);
+    }
+  }
+
+  private link(state: ProgramState, compiled: CompiledProgram): LoadResult {
+    const key = state.name;
     // As mtail: a program may not declare a name another loaded program declares with another kind. Every
     // conflict is reported at its declaration, and nothing is declared, so the old version keeps running.
     const conflicts = compiled.declarations.flatMap((d) => {
@@ -215,6 +251,7 @@ export class Runtime {
       return why === null ? [] : [`${d.source}: ${why}`];
     });
     if (conflicts.length > 0) return this.loadFailed(state, conflicts.join("\n"), conflicts.length);
+    const filter = compiled.logFilter === null ? null : globToRegExp(compiled.logFilter);
     const previous = state.program?.metrics ?? new Set<Metric>();
     const metrics: Metric[] = compiled.declarations.map((d) => this.store.declare(d));
     let linked: LinkedProgram;
@@ -230,7 +267,7 @@ export class Runtime {
     } catch (e) {
       // Only a compiler bug gets here (generated code that does not parse): drop the metrics just declared.
       this.store.retainProgram(key, previous);
-      return this.loadFailed(state, `${key}: internal error linking the program: ${(e as Error).message}`, 1);
+      return this.loadFailed(state, `${key}:1:1: Internal error linking the program: ${(e as Error).message}.`, 1);
     }
     for (const i of compiled.initialise) metrics[i]?.id0();
     const kept = new Set(metrics);
@@ -239,7 +276,7 @@ export class Runtime {
       compiled,
       metrics: kept,
       linked,
-      filter: compiled.logFilter === null ? null : globToRegExp(compiled.logFilter),
+      filter,
       lastFile: "",
       lastFileMatches: false,
     };

@@ -64,6 +64,14 @@ export interface TailerTotals {
   readonly linesCut: number;
   /** Log files held open (rotated files still draining included). */
   readonly openFiles: number;
+  /** What the framing stage did (src/framing/), for sources with a log format or a multi-line rule. */
+  readonly framing?: {
+    readonly records: number;
+    readonly recordsCut: number;
+    readonly linesCut: number;
+    readonly unrecognised: number;
+    readonly idleFlushes: number;
+  };
 }
 
 /** Remote-write totals, for the self metrics. */

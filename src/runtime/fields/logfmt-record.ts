@@ -4,7 +4,7 @@
 // (docs/language.md, "logfmt"). Imports only ./.
 
 import type { FieldPaths } from "./field-paths.js";
-import { numberAt, parseNumber, unescapeAt } from "./values.js";
+import { numberAt, parseNumber, StringMemo, unescapeAt } from "./values.js";
 
 const enum Kind {
   /** An unquoted value: text[start, end). */
@@ -19,6 +19,13 @@ const enum Kind {
 
 const isSpace = (c: number): boolean => c === 0x20 || c === 0x09;
 
+/** Whether the quote at text[j] follows an odd run of backslashes (is escaped). */
+function escapedAt(text: string, j: number): boolean {
+  let k = j - 1;
+  while (k >= 0 && text.charCodeAt(k) === 0x5c) k--;
+  return ((j - 1 - k) & 1) === 1;
+}
+
 /** One parsed logfmt record: the slots of its wanted keys. Reused from line to line (see RecordCache). */
 export class LogfmtRecord {
   text = "";
@@ -31,13 +38,85 @@ export class LogfmtRecord {
   private start = new Int32Array(0);
   private end = new Int32Array(0);
 
-  constructor(private readonly paths: FieldPaths) {}
+  constructor(private readonly paths: FieldPaths, private readonly memo: StringMemo = new StringMemo()) {}
 
   /** Parses `text`; afterwards `ok` says whether it is logfmt. Never throws, linear in the text. */
   parse(text: string): void {
     this.text = text;
     this.version = this.paths.version;
     if (this.stamp.length < this.paths.size) this.grow(this.paths.size);
+    if (text.indexOf("\t") === -1) this.parseSpaced(text);
+    else this.parseAny(text);
+  }
+
+  /**
+   * parseAny for a text whose only separator is the space: words, keys and values are found with the native
+   * indexOf rather than a loop over every character (logfmt benchmark, 200k lines of 14 pairs: parse went from
+   * 44% of the CPU profile to ...).
+   */
+  private parseSpaced(text: string): void {
+    const gen = ++this.gen;
+    const root = this.paths.root;
+    const n = text.length;
+    this.ok = false;
+    let pairs = 0;
+    let i = 0;
+    // The next `=` and `"` at or after i (n when none), found again only once i has passed them.
+    let eq = -1;
+    let quote = -1;
+    for (;;) {
+      while (i < n && text.charCodeAt(i) === 0x20) i++;
+      if (i >= n) break;
+      let sp = text.indexOf(" ", i);
+      if (sp < 0) sp = n;
+      if (eq < i) {
+        eq = text.indexOf("=", i);
+        if (eq < 0) eq = n;
+      }
+      if (quote < i) {
+        quote = text.indexOf('"', i);
+        if (quote < 0) quote = n;
+      }
+      // A word that starts with `=` or holds a quote in its key is not a pair.
+      if (eq === i || quote === i || (quote < eq && quote < sp)) return;
+      const isPair = eq < sp;
+      const keyEnd = isPair ? eq : sp;
+      const node = root.children === 0 ? undefined : root.childAt(text, i, keyEnd);
+      let kind: Kind;
+      let vs: number;
+      let ve: number;
+      if (!isPair) {
+        kind = Kind.Bare;
+        vs = ve = sp;
+        i = sp;
+      } else {
+        pairs++;
+        vs = eq + 1;
+        if (quote === vs) {
+          // The closing quote is the next one not escaped by an odd run of backslashes.
+          let j = text.indexOf('"', vs + 1);
+          while (j > 0 && escapedAt(text, j)) j = text.indexOf('"', j + 1);
+          if (j < 0) return;
+          const bs = text.indexOf("\\", vs + 1);
+          kind = bs !== -1 && bs < j ? Kind.Escaped : Kind.Quoted;
+          vs++;
+          ve = j;
+          i = j + 1;
+          if (i < n && text.charCodeAt(i) !== 0x20) return;
+        } else {
+          if (quote < sp) return;
+          kind = Kind.Plain;
+          ve = sp;
+          i = sp;
+        }
+      }
+      if (node !== undefined) this.keep(node.slot, gen, kind, vs, ve);
+    }
+    this.ok = pairs > 0;
+  }
+
+  /** Any text: spaces and tabs separate words. */
+  private parseAny(text: string): void {
     const gen = ++this.gen;
     const root = this.paths.root;
     const n = text.length;
@@ -99,15 +178,17 @@ export class LogfmtRecord {
         kind = Kind.Bare;
         vs = ve = i;
       }
-      if (node !== undefined) {
-        const slot = node.slot;
-        this.stamp[slot] = gen;
-        this.kind[slot] = kind;
-        this.start[slot] = vs;
-        this.end[slot] = ve;
-      }
+      if (node !== undefined) this.keep(node.slot, gen, kind, vs, ve);
     }
     this.ok = pairs > 0;
+  }
+
+  /** Records a wanted key's value (a later duplicate overwrites it). */
+  private keep(slot: number, gen: number, kind: Kind, start: number, end: number): void {
+    this.stamp[slot] = gen;
+    this.kind[slot] = kind;
+    this.start[slot] = start;
+    this.end[slot] = end;
   }
 
   has(slot: number): boolean {
@@ -139,7 +220,7 @@ export class LogfmtRecord {
       case Kind.Bare:
         return "true";
       default:
-        return this.text.slice(s, e);
+        return this.memo.get(this.text, s, e);
     }
   }
 

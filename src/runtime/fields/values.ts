@@ -1,24 +1,41 @@
 // How a field's text becomes the number or string a program reads (docs/language.md, "Field types"). Shared by
-// the JSON and logfmt records. Imports nothing of ours.
+// the JSON and logfmt records. Imports only logline (detachString).
+
+import { detachString } from "../../logline.js";
 
 /** A decimal number as JSON writes it, or with a leading `+`, or `.5` / `5.` (logfmt values are free text). */
 const NUMBER_TEXT = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
 
+/** Powers of ten a double holds exactly: m / POW10[k] is then the correctly rounded value of "m with k decimals". */
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
 /** text[start, end) as a number when it is one (no spaces, no hex, no `Inf`/`NaN` words), else undefined. */
 export function numberAt(text: string, start: number, end: number): number | undefined {
-  const len = end - start;
-  // Short plain integers without a substring or a regex: most numbers in logs are.
-  if (len > 0 && len <= 15) {
-    let v = 0;
+  // Up to 15 digits with at most one point, no exponent: the digits make an exact integer m, and m / 10^k is one
+  // correctly rounded IEEE division, the same double Number() gives, with no substring, regex or parse.
+  if (end - start <= 16 && end > start) {
+    let m = 0;
     let i = start;
+    let point = -1;
+    let digits = 0;
     const neg = text.charCodeAt(i) === 0x2d;
-    if (neg && len > 1) i++;
+    if (neg) i++;
     for (; i < end; i++) {
-      const d = text.charCodeAt(i) - 0x30;
-      if (d < 0 || d > 9) break;
-      v = v * 10 + d;
+      const c = text.charCodeAt(i);
+      const d = c - 0x30;
+      if (d >= 0 && d <= 9) {
+        m = m * 10 + d;
+        digits++;
+      } else if (c === 0x2e && point < 0) {
+        point = i;
+      } else {
+        break;
+      }
     }
-    if (i === end) return neg ? -v : v;
+    if (i === end && digits > 0 && digits <= 15) {
+      const v = point < 0 ? m : m / (POW10[end - point - 1] as number);
+      return neg ? -v : v;
+    }
   }
   return parseNumber(text.slice(start, end));
 }
@@ -63,4 +80,49 @@ export function unescapeAt(text: string, start: number, end: number): string {
     from = i + 1;
   }
   return out + text.slice(from, end);
+}
+
+/** Longest value the memo keeps: labels are short; a long value would pin memory for little gain. */
+const MEMO_MAX_LENGTH = 48;
+const MEMO_SIZE = 1024;
+
+/**
+ * Recent short values, found again without building a string: the same label value (a service, a method, a
+ * status) read from line after line comes back as the same string object, whose hash V8 keeps, so the label
+ * lookup that follows does not hash it again and nothing is allocated. A direct-mapped table keyed by length and
+ * a few characters; a hit is confirmed with startsWith.
+ */
+export class StringMemo {
+  private readonly table: (string | undefined)[] = new Array<string | undefined>(MEMO_SIZE);
+
+  /** text[start, end), from the memo when it holds it. */
+  get(text: string, start: number, end: number): string {
+    const len = end - start;
+    if (len > MEMO_MAX_LENGTH || len === 0) return text.slice(start, end);
+    const h = (Math.imul(len, 0x9e3779b1) ^ Math.imul(text.charCodeAt(start), 0x85ebca6b) ^ Math.imul(text.charCodeAt(end - 1), 0xc2b2ae35) ^ text.charCodeAt(start + (len >> 1))) >>> 22;
+    const hit = this.table[h];
+    if (hit !== undefined && hit.length === len && text.startsWith(hit, start)) return hit;
+    // Copied, so the memo never keeps the line (a slice of a 64 KiB decoded segment) alive.
+    const s = detachString(text.slice(start, end));
+    this.table[h] = s;
+    return s;
+  }
+}
+
+/**
+ * Whether text[start, end) (a valid JSON number) is the text String() gives its value: an integer of at most 15
+ * digits, not "-0". Then a label can use the text itself.
+ */
+export function isCanonicalIntegerAt(text: string, start: number, end: number): boolean {
+  let i = start;
+  if (text.charCodeAt(i) === 0x2d) {
+    i++;
+    if (text.charCodeAt(i) === 0x30) return false;
+  }
+  if (end - i > 15 || end === i) return false;
+  for (; i < end; i++) {
+    const d = text.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return false;
+  }
+  return true;
 }

@@ -205,6 +205,21 @@ describe("daemon (integration)", function () {
     await waitFor(() => /"msg":"Runtime error in strict\.mtail\."/.test(d.stderr), 5000, () => d.stderr);
   });
 
+  it("counts json parse failures per format and updates skipped for a missing field", async () => {
+    writeFileSync(path.join(progs, "fields.mtail"), "counter req by route\njson {\n  req[$route]++\n}\nlogfmt {\n  req[$route]++\n}\n");
+    const log = path.join(logs, "fields.log");
+    writeFileSync(log, "");
+    const d = start(["--progs", progs, "--logs", log, "--port", "0", "--address", "127.0.0.1"]);
+    const port = await d.waitForHttp();
+    appendFileSync(log, '{"route":"/a"}\nnot a record\n{"other":1}\nroute=/b\n');
+    const body = await waitForBody(port, "/metrics", (b) => b.includes('logtally_record_parse_failures_total{prog="fields.mtail",format="logfmt"} 3'));
+    expect(body).to.include('logtally_record_parse_failures_total{prog="fields.mtail",format="json"} 2');
+    // {"other":1} parses (json) but has no route; as logfmt nothing else parses with a missing route.
+    expect(body).to.include('logtally_field_skipped_updates_total{prog="fields.mtail"} 1');
+    expect(body).to.include('req{prog="fields.mtail",route="/a"} 1');
+    expect(body).to.include('req{prog="fields.mtail",route="/b"} 1');
+  });
+
   it("serves on a UNIX socket", async () => {
     const socketPath = path.join(dir, "logtally.sock");
     const d = start(["--progs", progs, "--unix_socket", socketPath]);

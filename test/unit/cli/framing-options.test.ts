@@ -30,6 +30,13 @@ describe("cli/framing options", () => {
     expect(got.sources![0]!.at.multiline).to.equal("/etc/logtally/c.yaml:5:5");
   });
 
+  it("reads a nested multiline mapping", () => {
+    const got = parseConfig("sources:\n  - path: /a/*.log\n    multiline:\n      start: '^\\d'\n      timeout: 3s\n  - files: /b.log\n    multiline: {preset: go}\n", "/c.yaml");
+    expect(got.sources![0]).to.deep.include({ paths: ["/a/*.log"], multiline_start: "^\\d", multiline_timeout: 3000 });
+    expect(got.sources![1]).to.deep.include({ paths: ["/b.log"], multiline: "go" });
+    expect(() => parseConfig("sources:\n  - path: /a\n    multiline: {lines: 3}\n", "/c.yaml")).to.throw(UsageError, /^\/c\.yaml:3:17: unknown key "lines" in "multiline"/);
+  });
+
   it("gives each file the settings of the first glob that matches it, and the flags' to the rest", async () => {
     const options = await resolveOptions(["--config", "/etc/c.yaml", "--logs", "/srv/x.log", "--log_format=auto"], async (f) => parseConfig(CONFIG, f));
     const plan = planFraming(options, Infinity);
@@ -41,6 +48,16 @@ describe("cli/framing options", () => {
     expect(plan.settingsFor("/etc/logs/a.json")!.multiline!.start!.test("2024-05-01 x")).to.equal(true);
     expect(plan.settingsFor("/srv/x.log")!.format).to.equal("auto");
     expect(plan.shortestTimeoutMs).to.equal(1000);
+  });
+
+  it("runs --multiline_start/--multiline_continue patterns on a linear-time engine (issue 15 patterns)", async () => {
+    const argv = ["--progs", "p", "--logs", "/a.log", "--multiline_start=^(\\p{L}+)+$", "--multiline_continue=(?m)^(a+)+$"];
+    const rule = planFraming(await resolveOptions(argv), Infinity).settingsFor("/a.log")!.multiline!;
+    // Before, each of these took 15 s or more on V8's backtracking engine.
+    expect(rule.start!.test("a".repeat(28) + "!")).to.equal(false);
+    expect(rule.continue!.test("a".repeat(34) + "!")).to.equal(false);
+    expect(rule.start!.test("Grüße")).to.equal(true);
+    expect(rule.continue!.test("aaa")).to.equal(true);
   });
 
   it("frames nothing by default", async () => {

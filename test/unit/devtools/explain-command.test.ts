@@ -94,6 +94,21 @@ describe("logtally explain", function () {
     expect(second.records[0]).to.deep.include({ parsed: false, fields: {} });
   });
 
+  it("explains records framed by --multiline, and refuses an unknown preset", async () => {
+    writeFileSync(prog, "counter tracebacks_total\n/boom\\nTraceback/ {\n  tracebacks_total++\n}\n");
+    const log = path.join(dir, "app.log");
+    writeFileSync(log, "2024-05-01 10:00:00,000 - 1 - ERROR - app - boom\nTraceback (most recent call last):\n  File \"x.py\", line 1\nValueError: bad\n");
+    const r = await run(["explain", "--progs", prog, "--logs", log, "--multiline", "python", "--json"]);
+    expect(r.code, r.stderr).to.equal(0);
+    const doc = JSON.parse(r.stdout) as Explained;
+    expect(doc.lines).to.have.length(1);
+    expect(doc.lines[0]!.source).to.equal(`${log} record 1`);
+    expect(doc.lines[0]!.programs[0]!.updates[0]).to.deep.include({ metric: "tracebacks_total", before: 0, after: 1 });
+    const bad = await run(["explain", "--progs", prog, "--logs", log, "--multiline", "cobol"]);
+    expect(bad.code).to.equal(2);
+    expect(bad.stderr).to.include('unknown multi-line preset "cobol"');
+  });
+
   it("reports a runtime error on the line it happened", async () => {
     const r = await run(["explain", "--progs", prog, "--json", "oops"]);
     const p = (JSON.parse(r.stdout) as Explained).lines[0]!.programs[0]!;

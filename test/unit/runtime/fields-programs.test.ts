@@ -138,6 +138,27 @@ const cases: {
     want: { "g{1.5}": 2, "g{100}": -2 },
   },
   {
+    name: "missing field: json($missing) is false and no parse failure; del and strptime are skipped",
+    src: 'counter c by k\ncounter parsed\ngauge t\njson {\n  c[$k]++\n  json($payload) {\n    parsed++\n  }\n  strptime($time, "2006-01-02T15:04:05Z07:00")\n  t = timestamp()\n  del c[$gone]\n}\n',
+    lines: ['{"k":"a"}', '{"k":"b","gone":"a","time":"2024-05-01T10:00:00Z"}'],
+    want: { "c{b}": 1, "parsed{}": 0, "t{}": 1714557600 },
+    skipped: 2,
+    failures: { json: 0, logfmt: 0 },
+  },
+  {
+    name: "settime() from a numeric field",
+    src: "gauge t\njson {\n  settime($ts)\n  t = timestamp()\n}\n",
+    lines: ['{"ts":1714557600}', '{"ts":"1714557601"}'],
+    want: { "t{}": 1714557601 },
+  },
+  {
+    name: "a decorator can open a json block for the blocks it decorates",
+    src: "counter c by k\ndef records {\n  json {\n    next\n  }\n}\n@records {\n  c[$k]++\n}\n@records {\n  c[$j]++\n}\n",
+    lines: ['{"k":"a","j":"b"}', "text"],
+    want: { "c{a}": 1, "c{b}": 1 },
+    failures: { json: 2, logfmt: 0 },
+  },
+  {
     name: "a metric or const named json keeps its mtail meaning",
     src: "counter json\n/x/ {\n  json++\n}\n",
     lines: ["x", "y"],

@@ -93,6 +93,8 @@ const cases: { name: string; text: string }[] = [
   { name: "single quotes", text: "{'a':1}" },
   { name: "unquoted key", text: "{a:1}" },
   { name: "control character in a string", text: '{"a":"tab\there"}' },
+  { name: "newline in a string", text: '{"a":"two\nlines"}' },
+  { name: "newline as whitespace (a multi-line record)", text: '{\n  "a": 1,\n  "b": "x"\n}' },
   { name: "bad escape", text: '{"a":"\\x41"}' },
   { name: "short unicode escape", text: '{"a":"\\u12"}' },
   { name: "NaN literal", text: '{"a":NaN}' },
@@ -118,6 +120,14 @@ describe("runtime/fields: JSON records", () => {
     expect(nested.rec.has(nested.slots[1] as number)).to.equal(false);
     check(`{"z":${"[".repeat(10000)}}`, P); // unclosed: not JSON
     check(`{"z":${"[".repeat(10000)}${"]".repeat(9999)}}`, P);
+  });
+
+  it("reads a raw control character other than tab and newline in a string as if escaped (documented)", () => {
+    const { rec, slots } = scan('{"a":"bell\u0007here","b":1}', [["a"], ["b"]]);
+    expect(rec.ok).to.equal(true);
+    expect(rec.str(slots[0] as number)).to.equal("bell\u0007here");
+    // With a backslash elsewhere the text takes the strict path, which refuses it as JSON.parse does.
+    expect(scan('{"a":"bell\u0007here","b":"\\n"}', [["a"]]).rec.ok).to.equal(false);
   });
 
   it("scans a 50 MB line in one pass", () => {

@@ -1,3 +1,4 @@
+// Compiled with the program (compile.ts checks every glob), applied by the runtime to each file name.
 // `log_filter "glob", ...`: which log files a program sees. A glob matches a file's full path or its base name;
 // `*` and `?` stay within one path segment, `**` crosses segments, `[...]` is a character class.
 
