@@ -15,6 +15,8 @@ export interface BenchOptions {
   port: number;
   idleSeconds: number;
   jsonPath: string | null;
+  /** Measure a state save and a remote-write push of 200k series (bench/state-push.ts). */
+  statePush: boolean;
 }
 
 export const USAGE = `Usage: npm run bench -- [options]      (or: node dist/bench/run.js [options] after npm run build)
@@ -29,6 +31,8 @@ export const USAGE = `Usage: npm run bench -- [options]      (or: node dist/benc
   --port N          ports N (logtally) and N+1 (mtail) for the daemon workloads (default 39470)
   --idle-seconds N  measuring window of the idle workload (default 10)
   --json FILE       also write the results as JSON
+  --state-push      also (default when no --workloads is given) measure a state save and a remote-write push of
+                    200,000 series in-process; --no-state-push skips it
 `;
 
 /** Parses argv (without node and script); throws an Error with a message for people on bad input. */
@@ -44,7 +48,9 @@ export function parseOptions(argv: readonly string[], defaults: { outDir: string
     port: 39470,
     idleSeconds: 10,
     jsonPath: null,
+    statePush: true,
   };
+  let statePushSet = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.indexOf("=");
@@ -66,6 +72,7 @@ export function parseOptions(argv: readonly string[], defaults: { outDir: string
         const unknown = names.filter((n) => !WORKLOADS.some((w) => w.name === n));
         if (unknown.length) throw new Error(`Unknown workload "${unknown[0]}"; the workloads are: ${WORKLOADS.map((w) => w.name).join(", ")}.`);
         o.workloads = names;
+        if (!statePushSet) o.statePush = false;
         break;
       }
       case "--runs": o.runs = positive(); break;
@@ -77,6 +84,8 @@ export function parseOptions(argv: readonly string[], defaults: { outDir: string
       case "--port": o.port = positive(); break;
       case "--idle-seconds": o.idleSeconds = positive(); break;
       case "--json": o.jsonPath = value(); break;
+      case "--state-push": o.statePush = true; statePushSet = true; break;
+      case "--no-state-push": o.statePush = false; statePushSet = true; break;
       case "--help": case "-h": throw new HelpRequested();
       default: throw new Error(`Unknown option "${arg}".\n${USAGE}`);
     }

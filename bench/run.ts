@@ -12,6 +12,7 @@ import { HelpRequested, parseOptions, USAGE, type BenchOptions } from "./options
 import { formatSummary, summariseProfile } from "./profile-summary.js";
 import { formatTable, formatWarnings } from "./report.js";
 import type { IdleRow, OneShotRow, Outcome, Row, Stats, TailRow } from "./results.js";
+import { runStatePush } from "./state-push.js";
 import { ensureLog, WORKLOADS, type Workload } from "./workloads.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -234,6 +235,7 @@ async function main(argv: string[]): Promise<number> {
   if (opts.jsonPath) {
     writeFileSync(opts.jsonPath, JSON.stringify({ machine: machine(mtail), argv, date: new Date().toISOString(), rows }, null, 2) + "\n");
   }
+  if (opts.statePush) process.stdout.write("\n" + (await runStatePush()) + "\n");
   if (opts.profile) await profile(opts);
   return 0;
 }

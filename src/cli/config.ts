@@ -66,7 +66,7 @@ export function parseConfig(text: string, file: string): Partial<Options> {
 
 /** Keys of a `sources:` entry: canonical name -> the spellings accepted (flag names and short forms). */
 const SOURCE_KEYS: Record<string, readonly string[]> = {
-  paths: ["path", "paths", "glob", "globs", "logs", "include"],
+  paths: ["path", "paths", "glob", "globs", "logs", "include", "files", "pattern"],
   log_format: ["log_format", "format"],
   multiline: ["multiline", "preset", "multiline_preset"],
   multiline_start: ["multiline_start", "start", "start_pattern"],
@@ -84,7 +84,6 @@ function parseSources(node: Node | null, where: string, at: (n: Node | null | un
   if (node === null || !isSeq(node)) {
     throw new UsageError(`${where}: key "sources" must be a list of entries such as {path: /var/log/containers/*.log, log_format: cri}.`);
   }
-  const flagLike = (name: string): FlagDef => findFlag(name)!;
   return node.items.map((item) => {
     const entryAt = at(item as Node);
     if (!isMap(item)) throw new UsageError(`${entryAt}: each entry of "sources" must be a mapping with a "path" key.`);
@@ -97,20 +96,41 @@ function parseSources(node: Node | null, where: string, at: (n: Node | null | un
         throw new UsageError(`${at(keyNode)}: unknown key "${spelled}" in a "sources" entry; expected one of ${Object.keys(SOURCE_KEYS).map((k) => (k === "paths" ? "path" : k)).join(", ")}.`);
       }
       const valueNode = pair.value as Node | null;
+      if (key === "multiline" && valueNode !== null && isMap(valueNode)) {
+        // multiline: {preset: python} or {start: REGEX, continue: REGEX, timeout: 2s}: the same keys, nested.
+        for (const inner of valueNode.items) {
+          const innerKeyNode = inner.key as Node;
+          const innerSpelled = isScalar(innerKeyNode) ? String(innerKeyNode.value) : String(innerKeyNode);
+          const innerKey = innerSpelled === "preset" || innerSpelled === "mode" ? "multiline" : SOURCE_KEY_BY_SPELLING.get(innerSpelled);
+          if (innerKey === undefined || !innerKey.startsWith("multiline")) {
+            throw new UsageError(`${at(innerKeyNode)}: unknown key "${innerSpelled}" in "multiline"; expected preset, start, continue or timeout.`);
+          }
+          const innerValue = inner.value as Node | null;
+          const innerJs: unknown = innerValue === null ? null : innerValue.toJSON();
+          src.at[innerKey] = at(innerKeyNode);
+          setSourceKey(src, innerKey, innerJs, `${at(innerValue ?? innerKeyNode)}: key "${innerSpelled}"`);
+        }
+        continue;
+      }
       const js: unknown = valueNode === null ? null : valueNode.toJSON();
       const here = `${at(valueNode ?? keyNode)}: key "${spelled}"`;
       src.at[key] = at(keyNode);
       if (key === "paths") {
-        src.paths = resolvePaths(convertYamlValue(flagLike("logs"), js, here) as string[], dir) as string[];
-      } else if (key === "multiline_timeout") {
-        src.multiline_timeout = convertYamlValue(flagLike("multiline_timeout"), js, here) as number;
+        src.paths = resolvePaths(convertYamlValue(findFlag("logs")!, js, here) as string[], dir) as string[];
       } else {
-        (src as unknown as Record<string, string>)[key] = convertYamlValue(flagLike(key), js, here) as string;
+        setSourceKey(src, key, js, here);
       }
     }
     if (src.paths.length === 0) throw new UsageError(`${entryAt}: this "sources" entry names no files; add path: GLOB.`);
     return src;
   });
+}
+
+// One framing key of a sources entry, checked as the flag of that name.
+function setSourceKey(src: SourceOptions, key: string, js: unknown, where: string): void {
+  const value = convertYamlValue(findFlag(key)!, js, where);
+  if (key === "multiline_timeout") src.multiline_timeout = value as number;
+  else (src as unknown as Record<string, string>)[key] = value as string;
 }
 
 /** Reads and parses a config file. */

@@ -27,6 +27,10 @@ export const EXIT_USAGE = 2;
 
 /** Runs logtally with `argv` (without node and script) and resolves to the process exit code. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  if (argv[0] === "healthcheck") {
+    const { runHealthcheck } = await import("./healthcheck.js");
+    return runHealthcheck(argv.slice(1), io);
+  }
   if (argv[0] === "test" || argv[0] === "explain") {
     // Like one-shot runs, these read files start to end: they get the larger young generation.
     io.youngGeneration?.setLimit(ONE_SHOT_SEMI_SPACE_LIMIT_BYTES);

@@ -7,10 +7,11 @@ import type { Options } from "./options.js";
 import { Store } from "../metrics/store.js";
 import { Runtime } from "../runtime/index.js";
 import { MetricsServer } from "../server/server.js";
-import type { LogFileInfo, LogPatternInfo, ProgramInfo, StatusSource, TailerTotals } from "../server/status.js";
+import type { LogFileInfo, LogPatternInfo, ProgramInfo, RemoteWriteTotals, StatusSource, TailerTotals } from "../server/status.js";
 import { createLineSource, type LineSource } from "./line-source.js";
 import { ProgramManager } from "./program-manager.js";
 import { PushScheduler } from "./push.js";
+import { StateKeeper } from "./state-keeper.js";
 
 /** A running logtally: construct, start(), and stop() once. */
 export class Daemon implements StatusSource {
@@ -21,6 +22,7 @@ export class Daemon implements StatusSource {
   private readonly server: MetricsServer;
   private readonly push: PushScheduler;
   private readonly lines: LineSource;
+  private readonly state: StateKeeper | null;
   private gcTimer: NodeJS.Timeout | null = null;
   private started = false;
   private markReady!: () => void;
@@ -75,10 +77,31 @@ export class Daemon implements StatusSource {
         statsdTags: options.statsd_tags,
         graphiteHostPort: options.graphite_host_port,
         graphitePrefix: options.graphite_prefix,
+        statsdCounters: options.statsd_counters,
+        remoteWrite: {
+          url: options.remote_write_url,
+          headers: options.remote_write_header,
+          labels: options.remote_write_label,
+          bearerTokenFile: options.remote_write_bearer_token_file,
+          username: options.remote_write_username,
+          passwordFile: options.remote_write_password_file,
+          caFile: options.remote_write_ca_file,
+          certFile: options.remote_write_cert_file,
+          keyFile: options.remote_write_key_file,
+          insecureSkipVerify: options.remote_write_insecure_skip_verify,
+          timeoutMs: options.remote_write_timeout,
+          queueSamples: options.remote_write_queue_samples,
+        },
+        emitProgLabel: options.emit_prog_label,
+        version,
       },
       log.child({ component: "push" }),
     );
     this.lines = createLineSource(options, this.runtime, log.child({ component: "tailer" }));
+    this.state =
+      options.state_dir === ""
+        ? null
+        : new StateKeeper(options.state_dir, this.store, this.lines, options.state_save_interval, log.child({ component: "state" }));
   }
 
   /**
@@ -98,13 +121,23 @@ export class Daemon implements StatusSource {
       unixSocket: this.options.unix_socket,
     });
     this.log.info({ address, version: this.version, tls: this.server.tls }, `Serving /metrics on ${address}.`);
+    // A state folder that cannot be written is found now, not at the first save.
+    await this.state?.prepare();
     const failed = await this.programManager.loadAll();
     const total = this.programManager.programs().length;
     this.log.info({ progs: this.options.progs, programs: total, failed }, `Loaded ${total - failed} of ${total} programs.`);
     await this.programManager.watch().catch((err: unknown) =>
       this.log.warn({ err, progs: this.options.progs }, "Cannot watch the programs folder; reload with SIGHUP."),
     );
-    await this.lines.start();
+    // Values first, then positions: the lines after the snapshot are read again onto the values it saved.
+    const resume = await this.state?.restore();
+    if (resume !== undefined) this.push.primeAfterRestore();
+    await this.lines.start(resume);
+    this.state?.start();
+    // /metrics, /json and the first push wait until the lines written while logtally was down are counted, so
+    // nobody sees a counter below a value it was shown before the restart.
+    await this.lines.whenCaughtUp();
+    if (this.stopping !== null) return address;
     this.push.start();
     if (this.options.expired_metrics_gc_interval > 0) {
       this.gcTimer = setInterval(() => this.collectGarbage(), this.options.expired_metrics_gc_interval);
@@ -127,6 +160,9 @@ export class Daemon implements StatusSource {
       this.started = false;
       if (this.gcTimer !== null) clearInterval(this.gcTimer);
       this.gcTimer = null;
+      // Reading halts first so the last snapshot's positions and values agree, then files close.
+      await this.settle("tailer", this.lines.halt());
+      if (this.state !== null) await this.settle("state", this.state.stop());
       await this.settle("tailer", this.lines.stop());
       await this.settle("programs", this.programManager.close());
       await this.settle("push", this.push.stop());
@@ -153,6 +189,9 @@ export class Daemon implements StatusSource {
   }
   tailerStats(): TailerTotals {
     return this.lines.stats();
+  }
+  remoteWrite(): RemoteWriteTotals | undefined {
+    return this.push.remoteWriteStats();
   }
   ready(): boolean {
     return this.started;

@@ -45,6 +45,7 @@ export type Options = {
   max_series_per_metric: number;
   stale_log_gc_interval: number;
   state_dir: string;
+  state_save_interval: number;
   ignore_filename_regex_pattern: string;
   metric_push_interval: number;
   metric_push_write_deadline: number;
@@ -53,6 +54,19 @@ export type Options = {
   statsd_tags: boolean;
   graphite_host_port: string;
   graphite_prefix: string;
+  statsd_counters: string;
+  remote_write_url: string;
+  remote_write_header: string[];
+  remote_write_label: string[];
+  remote_write_bearer_token_file: string;
+  remote_write_username: string;
+  remote_write_password_file: string;
+  remote_write_ca_file: string;
+  remote_write_cert_file: string;
+  remote_write_key_file: string;
+  remote_write_insecure_skip_verify: boolean;
+  remote_write_timeout: number;
+  remote_write_queue_samples: number;
   help: boolean;
   version: boolean;
   logtostderr: boolean;

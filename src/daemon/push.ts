@@ -1,18 +1,20 @@
-// Pushes the store to statsd and graphite every --metric_push_interval, and once more at shutdown. A dead
-// collector is logged (once per failure streak, so it cannot flood the log) and never blocks the daemon.
+// Pushes the store to statsd, graphite and remote write every --metric_push_interval, and once more at shutdown.
+// A dead collector is logged (once per failure streak, so it cannot flood the log) and never blocks the daemon.
 
 import type { Logger } from "pino";
 import { GraphiteSink } from "../exporter/graphite.js";
 import type { PushResult } from "../exporter/push-format.js";
 import { StatsdSink } from "../exporter/statsd.js";
+import { RemoteWriteSink, parseRemoteWriteConfig, type RemoteWriteFlags, type RemoteWriteStats } from "../exporter/remote-write/index.js";
 import type { Store } from "../metrics/store.js";
 
 /** One configured collector. */
 interface Sink {
-  readonly name: "statsd" | "graphite";
+  readonly name: "statsd" | "graphite" | "remote_write";
   readonly target: string;
   pushOnce(store: Store): Promise<PushResult>;
-  close(): Promise<void>;
+  /** Closes; `flushMs` bounds how long queued data may still be sent. */
+  close(flushMs: number): Promise<void>;
   failing: boolean;
   pushes: number;
   failures: number;
@@ -27,6 +29,12 @@ export interface PushOptions {
   readonly statsdTags: boolean;
   readonly graphiteHostPort: string;
   readonly graphitePrefix: string;
+  /** "delta" (increase since the last successful push) or "cumulative" (mtail's running totals). */
+  readonly statsdCounters: string;
+  /** Remote write, when `url` is set. */
+  readonly remoteWrite: RemoteWriteFlags;
+  readonly emitProgLabel: boolean;
+  readonly version: string;
 }
 
 /** Runs the push exporters. Construct throws for a malformed host:port, so a bad flag fails at startup. */
@@ -37,13 +45,37 @@ export class PushScheduler {
 
   constructor(private readonly store: Store, private readonly opts: PushOptions, private readonly log: Logger) {
     if (opts.statsdHostPort !== "") {
-      const s = new StatsdSink({ hostPort: opts.statsdHostPort, prefix: opts.statsdPrefix, tags: opts.statsdTags });
+      const counters = opts.statsdCounters === "cumulative" ? "total" : "delta";
+      const s = new StatsdSink({ hostPort: opts.statsdHostPort, prefix: opts.statsdPrefix, tags: opts.statsdTags, counters });
+      this.statsd = s;
       this.sinks.push(Object.assign(s, { name: "statsd" as const, target: opts.statsdHostPort, failing: false, pushes: 0, failures: 0 }));
     }
     if (opts.graphiteHostPort !== "") {
       const g = new GraphiteSink({ hostPort: opts.graphiteHostPort, prefix: opts.graphitePrefix, timeoutMs: opts.deadlineMs });
       this.sinks.push(Object.assign(g, { name: "graphite" as const, target: opts.graphiteHostPort, failing: false, pushes: 0, failures: 0 }));
     }
+    if (opts.remoteWrite.url !== "") {
+      const config = parseRemoteWriteConfig(opts.remoteWrite);
+      const r = new RemoteWriteSink(config, { emitProgLabel: opts.emitProgLabel, version: opts.version, log });
+      this.remoteWrite = r;
+      const target = `${config.url.origin}${config.url.pathname}`;
+      this.sinks.push(Object.assign(r, { name: "remote_write" as const, target, failing: false, pushes: 0, failures: 0 }));
+    }
+  }
+
+  /** The remote-write sink, for its self metrics. */
+  readonly remoteWrite: RemoteWriteSink | null = null;
+
+  /** After values were restored from saved state: statsd deltas start from them (see StatsdSink.prime). */
+  primeAfterRestore(): void {
+    this.statsd?.prime(this.store);
+  }
+
+  private statsd: StatsdSink | null = null;
+
+  /** Remote-write totals, or undefined when it is not configured. */
+  remoteWriteStats(): RemoteWriteStats | undefined {
+    return this.remoteWrite?.stats;
   }
 
   /** Whether any collector is configured. */
@@ -82,7 +114,7 @@ export class PushScheduler {
       }),
     ]);
     clearTimeout(deadline);
-    await Promise.all(this.sinks.map((s) => s.close()));
+    await Promise.all(this.sinks.map((s) => s.close(this.opts.deadlineMs)));
   }
 
   /** Push counts per collector, for the status page. */

@@ -19,9 +19,10 @@ export interface StatsdEncodeOptions {
   /** Type of histogram samples: "ms" timing (default), "h" histogram or "d" DogStatsD distribution. */
   readonly histogramType?: "ms" | "h" | "d";
   /**
-   * "total" (default): a counter's running total on every push, as mtail sends it, so dashboards built on
-   * mtail's statsd output keep working (statsd adds the totals up). "delta": what it gained since the previous
-   * push, which is what statsd's `c` means; the better choice for a new setup.
+   * "total" (the encoder's default, mtail's behaviour, the daemon's --statsd_counters=cumulative): a counter's
+   * running total on every push, which a statsd server adds up. "delta" (the daemon's default): what it gained
+   * since the last push that was committed (see commit()), which is what statsd's `c` means; nothing when it did
+   * not change, and its new value when it went backwards (a reload or a restore reset it).
    */
   readonly counters?: "delta" | "total";
 }
@@ -43,6 +44,8 @@ interface Last {
 export class StatsdEncoder {
   private readonly opts: StatsdEncodeOptions;
   private last = new WeakMap<Datum, Last>();
+  /** What the last encode() sent, made the baseline by commit() once the push went through. */
+  private pending: Array<[Datum, Last]> = [];
 
   constructor(opts: StatsdEncodeOptions = {}) {
     this.opts = opts;
@@ -50,12 +53,22 @@ export class StatsdEncoder {
 
   /** The datagrams for one push. Text and hidden metrics are not exported. */
   encode(store: Store): string[] {
+    this.pending = [];
     const out: string[] = [];
     for (const m of store.metrics()) {
       if (m.hidden || m.kind === Kind.Text) continue;
       for (const d of m.datums()) this.encodeDatum(out, m, d);
     }
     return out;
+  }
+
+  /**
+   * The push of the last encode() reached the collector: its values become the baseline of the next deltas.
+   * Without a commit (a failed push) the next push sends the increase since the last push that went through.
+   */
+  commit(): void {
+    for (const [d, l] of this.pending) this.last.set(d, l);
+    this.pending = [];
   }
 
   private encodeDatum(out: string[], m: Metric, d: Datum): void {
@@ -70,15 +83,15 @@ export class StatsdEncoder {
         const rep = i < uppers.length ? uppers[i]! : uppers.length > 0 ? uppers[uppers.length - 1]! : 0;
         out.push(this.line(m, d, formatGoFloat(rep), this.opts.histogramType ?? "ms", k > 1 ? 1 / k : 1));
       }
-      this.last.set(d, { value: d.count, counts: Float64Array.from(d.counts) });
+      this.pending.push([d, { value: d.count, counts: Float64Array.from(d.counts) }]);
       return;
     }
     const v = d.value;
     if (m.kind === Kind.Counter) {
       const delta = this.opts.counters === "delta";
-      const send = delta && last !== undefined && v >= last.value ? v - last.value : v;
-      out.push(this.line(m, d, valueString(m, send), "c", 1));
-      this.last.set(d, { value: v, counts: null });
+      const send = delta && v >= (last?.value ?? 0) ? v - (last?.value ?? 0) : v;
+      if (!(delta && send === 0)) out.push(this.line(m, d, valueString(m, send), "c", 1));
+      this.pending.push([d, { value: v, counts: null }]);
     } else if (m.kind === Kind.Timer) {
       out.push(this.line(m, d, valueString(m, v), "ms", 1));
     } else {
@@ -132,7 +145,10 @@ export class StatsdSink {
   /** Encodes the store and sends it; resolves with what was sent, or the error. */
   async pushOnce(store: Store): Promise<PushResult> {
     const lines = this.encoder.encode(store);
-    if (lines.length === 0) return { ok: true, sent: 0 };
+    if (lines.length === 0) {
+      this.encoder.commit();
+      return { ok: true, sent: 0 };
+    }
     let address: { address: string; family: number };
     try {
       address = await lookup(this.host);
@@ -156,7 +172,18 @@ export class StatsdSink {
     );
     error ??= this.socketError;
     this.socketError = null;
+    // UDP cannot tell whether statsd got them; a send error at least says they did not leave.
+    if (error === null) this.encoder.commit();
     return error === null ? { ok: true, sent } : { ok: false, sent, error };
+  }
+
+  /**
+   * Takes the store's current values as already sent: after a restore from saved state, the next delta is what
+   * was counted since the snapshot, not the whole restored total again.
+   */
+  prime(store: Store): void {
+    this.encoder.encode(store);
+    this.encoder.commit();
   }
 
   /** Closes the socket; a later pushOnce opens a new one. */

@@ -32,8 +32,13 @@ export function parseCri(line: string, e: ContainerEntry): boolean {
   const sp1 = line.indexOf(" ", 20);
   const c0 = line.charCodeAt(0);
   if (sp1 < 0 || c0 < 48 || c0 > 57 || line.charCodeAt(4) !== 45) return false;
-  if (line.startsWith("stdout ", sp1 + 1)) e.stream = STDOUT;
-  else if (line.startsWith("stderr ", sp1 + 1)) e.stream = STDERR;
+  // Character compares rather than startsWith at an offset, which is a runtime call on a sliced string (see
+  // rfc3339.ts): "std" then "out " or "err ".
+  const p = sp1 + 1;
+  if (line.charCodeAt(p) !== 115 || line.charCodeAt(p + 1) !== 116 || line.charCodeAt(p + 2) !== 100 || line.charCodeAt(p + 6) !== 32) return false;
+  const c3 = line.charCodeAt(p + 3);
+  if (c3 === 111 && line.charCodeAt(p + 4) === 117 && line.charCodeAt(p + 5) === 116) e.stream = STDOUT;
+  else if (c3 === 101 && line.charCodeAt(p + 4) === 114 && line.charCodeAt(p + 5) === 114) e.stream = STDERR;
   else return false;
   const tag = sp1 + 8;
   // The tag is P (partial) or F (full), possibly followed by more colon-separated tags in future runtimes.

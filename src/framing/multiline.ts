@@ -56,7 +56,8 @@ export class MultilineJoiner {
   /** Takes one line (already unwrapped when the source is a container log). */
   readonly take: LineTaker = (text, filename, stream, timeMs, firstSeq) => {
     const h = this.h;
-    const verdict: Verdict = this.rule.classify(text, h.lines === 0 || h.stream !== stream ? 0 : h.state);
+    const fresh = h.lines === 0 || h.stream !== stream;
+    const verdict: Verdict = this.rule.classify(text, fresh ? 0 : h.state, fresh ? "" : h.text);
     const action = verdict & 3;
     const state = verdict >> 2;
     if (h.lines === 0) {
@@ -144,10 +145,10 @@ export function combineRules(settings: MultilineSettings): LineRule {
     classify: () => (start && !cont ? LineAction.Continue : LineAction.Start),
   };
   return {
-    classify(line: string, state: number): Verdict {
-      if (start?.test(line)) return preset ? verdict(LineAction.Start, preset.classify(line, 0) >> 2) : LineAction.Start;
+    classify(line: string, state: number, held: string): Verdict {
+      if (start?.test(line)) return preset ? verdict(LineAction.Start, preset.classify(line, 0, "") >> 2) : LineAction.Start;
       if (cont?.test(line)) return verdict(LineAction.Continue, state);
-      return otherwise.classify(line, state);
+      return otherwise.classify(line, state, held);
     },
   };
 }

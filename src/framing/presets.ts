@@ -17,6 +17,13 @@ function isIndented(line: string): boolean {
   return c === 32 || c === 9;
 }
 
+/**
+ * Whether a record reads like the log line of an error (`logger.exception`, `log.error("...", e)`): a traceback or
+ * an exception right after it belongs to it. After any other line (an INFO line, a plain print) it is a record of
+ * its own, as an uncaught exception printed by the runtime is.
+ */
+const ERROR_LINE = /ERROR|CRITICAL|FATAL|SEVERE|WARN|EXCEPTION|[Ee]rror|[Ee]xception|[Ff]ail|[Cc]rash|[Pp]anic/;
+
 /** Blank: empty, or only white space (which starts with white space, so the regex runs only for those). */
 function isBlank(line: string): boolean {
   if (line.length === 0) return true;
@@ -39,13 +46,15 @@ const PY_HEADER = /^(?:Traceback|Stack) \(most recent call last\):/;
 const PY_CHAIN = /^(?:During handling of the above exception, another exception occurred:|The above exception was the direct cause of the following exception:)/;
 
 /**
- * Python: a traceback (and any chain of them) belongs to the log line before it, as `logger.exception` writes
- * them; indented lines continue a record; the first unindented line of a traceback after its frames is the
+ * Python: a traceback (and any chain of them) belongs to the log line before it when that line reads like an error
+ * (ERROR, CRITICAL, WARNING, "exception", "failed"...), as `logger.exception` writes them; after any other line it
+ * is a record of its own (an uncaught exception printed by the interpreter). Indented lines continue a record;
+ * the first unindented line of a traceback after its frames is the
  * exception. A traceback right after another complete one begins a record of its own, and blank lines between
  * chained tracebacks belong to the record only if the chain goes on.
  */
 export const pythonRule: LineRule = {
-  classify(line, state) {
+  classify(line, state, held) {
     if (isBlank(line)) {
       if (state === PY_FRAMES) return verdict(Continue, state);
       return state === PY_RAISED || state === PY_CHAINED ? verdict(Tentative, state) : verdict(Start, PY_PLAIN);
@@ -54,7 +63,10 @@ export const pythonRule: LineRule = {
     if (c === 32 || c === 9) return verdict(Continue, state);
     // Headers begin with T(raceback), S(tack), D(uring) or T(he above): other first letters skip both regexes.
     if (c === 84 /* T */ || c === 83 /* S */) {
-      if (PY_HEADER.test(line)) return verdict(state === PY_RAISED ? Start : Continue, PY_FRAMES);
+      if (PY_HEADER.test(line)) {
+        const joins = state === PY_FRAMES || state === PY_CHAINED || (state === PY_PLAIN && ERROR_LINE.test(held));
+        return verdict(joins ? Continue : Start, PY_FRAMES);
+      }
     }
     if ((c === 68 /* D */ || c === 84) && PY_CHAIN.test(line)) {
       if (state === PY_RAISED) return verdict(Continue, PY_CHAINED);
@@ -76,17 +88,18 @@ const JAVA_CAUSE = /^(?:Caused by: |Suppressed: |\.\.\. \d+ (?:more|common frame
 const JAVA_FRAME = /^\s+(?:at |\.\.\. \d+ )/;
 
 /**
- * Java: an exception line (`java.lang.IllegalStateException: boom`) belongs to the log line before it, as
- * logback and log4j print them, and so do its `\tat` frames, `Caused by:` and `Suppressed:` causes and
+ * Java: an exception line (`java.lang.IllegalStateException: boom`) belongs to the log line before it when that
+ * line reads like an error (as logback and log4j print `log.error("...", e)`), and so do its `\tat` frames,
+ * `Caused by:` and `Suppressed:` causes and
  * `... N more` lines. An exception after a complete trace, or `Exception in thread "..."`, begins a record.
  */
 export const javaRule: LineRule = {
-  classify(line, state) {
+  classify(line, state, held) {
     if (isBlank(line)) return state === JAVA_TRACE ? verdict(Tentative, state) : verdict(Start, JAVA_PLAIN);
     if (isIndented(line)) return verdict(Continue, JAVA_FRAME.test(line) ? JAVA_TRACE : state);
     if (JAVA_CAUSE.test(line)) return verdict(Continue, JAVA_TRACE);
     if (line.startsWith("Exception in thread ")) return verdict(Start, JAVA_TRACE);
-    if (JAVA_EXCEPTION.test(line)) return verdict(state === JAVA_TRACE ? Start : Continue, JAVA_TRACE);
+    if (JAVA_EXCEPTION.test(line)) return verdict(state === JAVA_PLAIN && ERROR_LINE.test(held) ? Continue : Start, JAVA_TRACE);
     return verdict(Start, JAVA_PLAIN);
   },
 };

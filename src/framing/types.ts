@@ -26,9 +26,13 @@ export const enum LineAction {
  */
 export type Verdict = number;
 
-/** A multi-line rule: a preset or the user's regexes. `state` is 0 for a record that has just begun. */
+/**
+ * A multi-line rule: a preset or the user's regexes. `state` is 0 for a record that has just begun; `held` is the
+ * text of the record held ("" when none), for the rare decisions that depend on it (read only then: it may be a
+ * string of many lines).
+ */
 export interface LineRule {
-  classify(line: string, state: number): Verdict;
+  classify(line: string, state: number, held: string): Verdict;
 }
 
 /** A line test: a RegExp, or the daemon's linear-time matcher for an RE2 pattern. */

@@ -8,10 +8,60 @@
 
 import { Datum, bucketLayout, type BucketLayout, type SeriesStorage } from "./datum.js";
 import { LabelTable } from "./label-table.js";
-import { NativeBuckets } from "./native-histogram.js";
+import { NativeBuckets, type SavedNativeBuckets } from "./native-histogram.js";
 import { Kind, ValueType, type MetricDeclaration } from "./types.js";
 
 const NO_LABELS: readonly string[] = Object.freeze([]);
+
+/** One series as a snapshot saved it (see Metric.restoreSeries). */
+export interface RestoredSeries {
+  /** Number, or the text of a text metric; for histograms the sum of observations. */
+  readonly value: number | string;
+  readonly timeMs: number;
+  /** `del ... after` time to live, 0 for none. */
+  readonly ttlMs: number;
+  /** Histograms: observations per bucket (non-cumulative, +Inf last). */
+  readonly counts?: ArrayLike<number>;
+  /** Histograms: number of observations. */
+  readonly count?: number;
+  /** When the series started (`_created`); absent: now. */
+  readonly bornMs?: number;
+  /** Exemplars, one per slot of the series (see SeriesColumns): label values in exemplar-name order, or null. */
+  readonly exemplars?: ReadonlyArray<{ readonly values: readonly string[]; readonly value: number; readonly timeMs: number } | null>;
+  /** `native` histograms: the native buckets. */
+  readonly native?: SavedNativeBuckets;
+}
+
+/**
+ * Every series of a metric at one instant (Metric.copyColumns), indexed by series id: series `ids[i]` has label j
+ * `labels[j][id]`, value `cells[2 * id]` (a histogram's sum), time `cells[2 * id + 1]`, and so on.
+ */
+export interface SeriesColumns {
+  /** The live series, in creation order. */
+  readonly ids: readonly number[];
+  readonly labels: readonly (readonly string[])[];
+  readonly cells: Float64Array;
+  readonly ttls: Float64Array;
+  /** Text metrics' values, else null. */
+  readonly texts: readonly string[] | null;
+  /** Histograms: buckets per series (+Inf included), 0 for other kinds. */
+  readonly buckets: number;
+  /** Histograms: `buckets` non-cumulative counts per id, and the number of observations per id. */
+  readonly bucketCounts: Float64Array | null;
+  readonly observations: Float64Array | null;
+  /** When each series started (OpenMetrics `_created`), ms. */
+  readonly born: Float64Array;
+  /**
+   * Exemplars (metrics declared with `exemplar`): `exemplarSlots` per id; slot s = id * exemplarSlots + b has label
+   * values exemplarLabels[s * k .. s * k + k) (k = exemplar names; "" unbound), value exemplarCells[2 * s] and time
+   * exemplarCells[2 * s + 1] (NaN while the slot has none). exemplarSlots is 0 without `exemplar`.
+   */
+  readonly exemplarSlots: number;
+  readonly exemplarLabels: readonly string[];
+  readonly exemplarCells: Float64Array;
+  /** `native` histograms: each id's native buckets, else null. */
+  readonly natives: readonly (SavedNativeBuckets | undefined)[] | null;
+}
 
 /** OpenMetrics: an exemplar's label names and values together hold at most 128 UTF-8 characters. */
 export const EXEMPLAR_MAX_CHARS = 128;
@@ -459,6 +509,71 @@ export class Metric implements SeriesStorage {
       out.sort((a, b) => (seqs[a] as number) - (seqs[b] as number));
     }
     return out;
+  }
+
+  // ---- snapshots (src/state/ copies the series with copyColumns and puts them back with restoreSeries) ----
+
+  /**
+   * A copy of every series at this instant, by column and indexed by series id (as the readers above are), for a
+   * state snapshot: taken between two lines, so it must be quick. Copying the arrays whole costs a few memcpys
+   * where reading 200k series through the per-id readers cost 50-120 ms on a loaded 2-core machine. New per-series
+   * fields (exemplars, native buckets) belong here and in restoreSeries.
+   */
+  copyColumns(): SeriesColumns {
+    const top = this.top;
+    const natives: (SavedNativeBuckets | undefined)[] | null = this.native ? [] : null;
+    if (natives !== null) for (let id = 0; id < top; id++) natives[id] = this.alive[id] === 1 ? this.natives[id]?.save() : undefined;
+    return {
+      born: this.born.slice(0, top),
+      exemplarSlots: this.exPerId,
+      exemplarLabels: this.exPerId > 0 ? this.exLabels.slice(0, top * this.exPerId * this.exemplarNames.length) : [],
+      exemplarCells: this.exPerId > 0 ? this.exCells.slice(0, 2 * top * this.exPerId) : new Float64Array(0),
+      natives,
+      ids: this.ids(),
+      labels: this.columns.map((c) => c.slice(0, top)),
+      cells: this.cells.slice(0, 2 * top),
+      ttls: this.ttls.slice(0, top),
+      texts: this.strs === null ? null : this.strs.slice(0, top),
+      buckets: this.nb,
+      bucketCounts: this.nb > 0 ? this.hist.slice(0, top * this.nb) : null,
+      observations: this.nb > 0 ? this.hcount.slice(0, top) : null,
+    };
+  }
+
+  /**
+   * Puts back one series saved in a snapshot: creates it (or finds it) by its label values in key order and sets
+   * every field, as if the lines that made it had just been read again. Returns its id. `counts` (histograms) is
+   * per bucket, non-cumulative, in the layout's order; extra or missing entries are ignored or left at 0.
+   */
+  restoreSeries(labels: readonly string[], saved: RestoredSeries): number {
+    const id = labels.length === 0 ? this.id0() : this.idN(labels);
+    if (this.strs !== null) this.strs[id] = typeof saved.value === "string" ? saved.value : String(saved.value);
+    else this.cells[2 * id] = typeof saved.value === "number" ? saved.value : Number(saved.value);
+    this.cells[2 * id + 1] = saved.timeMs;
+    this.ttls[id] = saved.ttlMs > 0 ? saved.ttlMs : 0;
+    if (this.nb > 0) {
+      const counts = saved.counts ?? [];
+      for (let i = 0; i < this.nb; i++) this.hist[id * this.nb + i] = Number(counts[i] ?? 0);
+      this.hcount[id] = saved.count ?? 0;
+    }
+    if (saved.bornMs !== undefined && saved.bornMs > 0) this.born[id] = saved.bornMs;
+    const k = this.exemplarNames.length;
+    if (this.exPerId > 0 && saved.exemplars !== undefined) {
+      for (let b = 0; b < this.exPerId && b < saved.exemplars.length; b++) {
+        const ex = saved.exemplars[b];
+        if (ex == null || ex.values.length !== k) continue;
+        const slot = id * this.exPerId + b;
+        for (let j = 0; j < k; j++) this.exLabels[slot * k + j] = ex.values[j] as string;
+        this.exCells[2 * slot] = ex.value;
+        this.exCells[2 * slot + 1] = ex.timeMs;
+      }
+    }
+    if (this.native && saved.native !== undefined) {
+      const n = new NativeBuckets();
+      n.restore(saved.native);
+      this.natives[id] = n;
+    }
+    return id;
   }
 
   // ---- limits on the number of series ----

@@ -175,6 +175,14 @@ export interface NativeSpans {
   readonly deltas: readonly number[];
 }
 
+/** A series' native buckets as a state snapshot keeps them: (index, count) pairs of each side. */
+export interface SavedNativeBuckets {
+  readonly schema: number;
+  readonly zeroCount: number;
+  readonly positive: ReadonlyArray<readonly [number, number]>;
+  readonly negative: ReadonlyArray<readonly [number, number]>;
+}
+
 /** A series' native buckets (its count and sum stay with the metric's classic fields). */
 export class NativeBuckets {
   schema = NATIVE_SCHEMA;
@@ -263,6 +271,20 @@ export class NativeBuckets {
       if (n !== 0) out.push([key, n]);
     }
     return out;
+  }
+
+  /** What a state snapshot keeps of these buckets (see restore). */
+  save(): SavedNativeBuckets {
+    return { schema: this.schema, zeroCount: this.zeroCount, positive: this.buckets(1), negative: this.buckets(-1) };
+  }
+
+  /** Puts back what save() gave, in place of this series' buckets (a fresh series after a restart). */
+  restore(saved: SavedNativeBuckets): void {
+    this.schema = saved.schema;
+    this.zeroCount = saved.zeroCount;
+    this.populated = 0;
+    for (const [key, n] of saved.positive) if (n > 0 && this.positive.add(key, n)) this.populated++;
+    for (const [key, n] of saved.negative) if (n > 0 && this.negative.add(key, n)) this.populated++;
   }
 
   /** Doubles every bucket's width (schema - 1), merging neighbours, as client_golang's doubleBucketWidth. */

@@ -3,7 +3,7 @@
 
 import { Counter, Gauge, Registry, collectDefaultMetrics, type Metric, type RegistryContentType } from "prom-client";
 import type { Store } from "../metrics/store.js";
-import type { StatusSource, TailerTotals } from "./status.js";
+import type { RemoteWriteTotals, StatusSource, TailerTotals } from "./status.js";
 
 /**
  * Registers the self metrics and the default metrics on each registry (one per exposition format). Each registry
@@ -81,7 +81,7 @@ function registerOwnMetrics(registry: Registry<RegistryContentType>, status: Sta
     labelledCounter(name, help, "prog", () => status.programs(), (p) => p.name, pick);
   const perFile = (name: string, help: string, pick: (f: FileRow) => number) =>
     labelledCounter(name, help, "logfile", () => status.files(), (f) => f.path, pick);
-  perProgram("logtally_lines_total", "Log lines processed by each program.", (p) => p.lines);
+  perProgram("logtally_lines_total", "Log lines processed by each program (records, for sources with --log_format or a multi-line rule: a record of several lines counts once).", (p) => p.lines);
   perProgram("logtally_runtime_errors_total", "Runtime errors of each program (the line is abandoned for that program).", (p) => p.runtimeErrors);
   perProgram("logtally_program_loads_total", "Successful loads and reloads of each program.", (p) => p.loads);
   perProgram("logtally_program_compile_failures_total", "Failed compilations of each program (a failed reload keeps the old version).", (p) => p.compileFailures);
@@ -145,6 +145,28 @@ function registerOwnMetrics(registry: Registry<RegistryContentType>, status: Sta
   total("logtally_truncations_total", "Log file truncations seen.", (t) => t.truncations);
   total("logtally_read_errors_total", "Errors opening or reading log files.", (t) => t.readErrors);
   total("logtally_lines_cut_total", "Lines cut for being longer than --max_line_length.", (t) => t.linesCut);
+  // Framing (sources with --log_format or a multi-line rule).
+  total("logtally_records_total", "Records handed to the programs by framed sources (a multi-line record counts once).", (t) => t.framing?.records ?? 0);
+  total("logtally_records_cut_total", "Multi-line records cut at --multiline_max_lines or --max_line_length; the rest began a new record.", (t) => t.framing?.recordsCut ?? 0);
+  total("logtally_records_idle_total", "Records handed on because their source was quiet for --multiline_timeout.", (t) => t.framing?.idleFlushes ?? 0);
+  total("logtally_container_lines_cut_total", "Container lines whose joined pieces exceeded --max_line_length and were cut.", (t) => t.framing?.linesCut ?? 0);
+  total("logtally_container_lines_unrecognised_total", "Lines of cri or docker sources that were not in that format (handed on unchanged).", (t) => t.framing?.unrecognised ?? 0);
+  // Remote write: labelled by endpoint, so nothing is exported when it is off.
+  const remote = (name: string, help: string, pick: (r: RemoteWriteTotals) => number, kind: "counter" | "gauge" = "counter") => {
+    const collect = function (this: Counter | Gauge) {
+      this.reset();
+      const r = status.remoteWrite?.();
+      if (r !== undefined) (this as Gauge).inc({ url: r.url }, pick(r));
+    };
+    return kind === "counter"
+      ? new Counter({ name, help, labelNames: ["url"], registers, collect })
+      : new Gauge({ name, help, labelNames: ["url"], registers, collect });
+  };
+  remote("logtally_remote_write_samples_sent_total", "Samples accepted by the remote-write endpoint.", (r) => r.samplesSent);
+  remote("logtally_remote_write_samples_failed_total", "Samples the remote-write endpoint rejected (4xx, not retried) or still failing at shutdown.", (r) => r.samplesFailed);
+  remote("logtally_remote_write_samples_dropped_total", "Samples dropped unsent because the remote-write queue was full (oldest first).", (r) => r.samplesDropped);
+  remote("logtally_remote_write_retries_total", "Remote-write requests retried after a 5xx, 429 or network error.", (r) => r.retries);
+  remote("logtally_remote_write_queued_samples", "Samples waiting to be sent by remote write.", (r) => r.queuedSamples, "gauge");
   new Gauge({
     name: "logtally_open_files",
     help: "Log files held open, rotated files still being drained included.",

@@ -179,7 +179,15 @@ export class MetricsServer {
       send(res, 405, "text/plain; charset=utf-8", "Method not allowed; use GET.\n");
       return;
     }
-    if ((path === "/metrics" || path === "/json") && !this.opts.status.ready()) await this.waitUntilReady();
+    if ((path === "/metrics" || path === "/json") && !this.opts.status.ready()) {
+      await this.waitUntilReady();
+      // Still reading the lines written while logtally was down: values below what an earlier scrape saw would
+      // read as a counter reset, so answer "not yet" (Prometheus records a failed scrape and tries again).
+      if (!this.opts.status.ready() && this.opts.status.whenReady !== undefined) {
+        res.setHeader("Retry-After", "5");
+        return send(res, 503, "text/plain; charset=utf-8", "starting: still reading the log lines written since the last saved state\n");
+      }
+    }
     switch (path) {
       case "/metrics":
         return this.serveMetrics(req, res);
@@ -207,8 +215,8 @@ export class MetricsServer {
 
   /**
    * The port is bound before programs load and files open (so a port in use fails fast); a scrape arriving in
-   * that window is held until start-up ends, at most READY_WAIT_MS, instead of answering with metrics of a
-   * daemon that does not yet see its log files.
+   * that window is held until start-up ends (files followed and caught up), at most READY_WAIT_MS, instead of
+   * answering with metrics of a daemon that does not yet see its log files.
    */
   private async waitUntilReady(): Promise<void> {
     if (this.opts.status.whenReady === undefined) return;

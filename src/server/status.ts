@@ -64,6 +64,25 @@ export interface TailerTotals {
   readonly linesCut: number;
   /** Log files held open (rotated files still draining included). */
   readonly openFiles: number;
+  /** What the framing stage did (src/framing/), for sources with a log format or a multi-line rule. */
+  readonly framing?: {
+    readonly records: number;
+    readonly recordsCut: number;
+    readonly linesCut: number;
+    readonly unrecognised: number;
+    readonly idleFlushes: number;
+  };
+}
+
+/** Remote-write totals, for the self metrics. */
+export interface RemoteWriteTotals {
+  /** The endpoint, without credentials. */
+  readonly url: string;
+  readonly samplesSent: number;
+  readonly samplesFailed: number;
+  readonly samplesDropped: number;
+  readonly retries: number;
+  readonly queuedSamples: number;
 }
 
 /** Everything the server reads about the daemon; called at request time, never per log line. */
@@ -74,6 +93,8 @@ export interface StatusSource {
   patterns?(): readonly LogPatternInfo[];
   /** Totals of the log tailer; absent when nothing is tailed (one-shot, tests). */
   tailerStats?(): TailerTotals;
+  /** Remote-write totals; absent or undefined when remote write is off. */
+  remoteWrite?(): RemoteWriteTotals | undefined;
   /** True once programs are loaded and the tailer runs (/metrics waits for it). */
   ready(): boolean;
   /**

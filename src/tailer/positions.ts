@@ -2,7 +2,7 @@
 // device+inode, a fingerprint of its first bytes and the bytes just before the saved offset.
 import { createHash } from "node:crypto";
 import { closeSync, openSync, readSync } from "node:fs";
-import { mkdir, open, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, open, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 /** Bytes hashed for a file's fingerprint (fewer when the file is shorter). */
@@ -45,10 +45,27 @@ export async function loadPositions(stateDir: string): Promise<SavedState | unde
     throw err;
   }
   const state = JSON.parse(text) as SavedState;
-  if (state?.version !== 1 || !Array.isArray(state.files)) {
+  if (state?.version !== 1 || !Array.isArray(state.files) || !state.files.every(isSavedPosition)) {
     throw new Error(`Unrecognised positions file "${path}": delete it to start from the end of each log.`);
   }
   return state;
+}
+
+/** Whether `x` has every field of a SavedPosition with the right type (a saved file is input like any other). */
+export function isSavedPosition(x: unknown): x is SavedPosition {
+  if (typeof x !== "object" || x === null) return false;
+  const p = x as Record<string, unknown>;
+  return (
+    typeof p.path === "string" &&
+    p.path !== "" &&
+    Number.isSafeInteger(p.dev) &&
+    Number.isSafeInteger(p.ino) &&
+    Number.isSafeInteger(p.offset) &&
+    (p.offset as number) >= 0 &&
+    typeof p.fingerprint === "string" &&
+    Number.isSafeInteger(p.fingerprintLength) &&
+    typeof p.tail === "string"
+  );
 }
 
 /** Writes the state to a temporary file, syncs it and renames it over the old one, so a crash never leaves half. */
@@ -57,14 +74,20 @@ export async function savePositions(stateDir: string, state: SavedState): Promis
   const path = join(stateDir, STATE_FILE);
   // Unique per call: a periodic save and the one at stop may overlap.
   const tmp = `${path}.${process.pid}.${++saveSequence}.tmp`;
-  await writeFile(tmp, JSON.stringify(state));
-  const fh = await open(tmp, "r+");
   try {
-    await fh.sync();
-  } finally {
-    await fh.close();
+    await writeFile(tmp, JSON.stringify(state));
+    const fh = await open(tmp, "r+");
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, path);
+  } catch (err) {
+    // A full disk or a read-only folder must not leave a temporary file behind at every try.
+    await unlink(tmp).catch(() => undefined);
+    throw err;
   }
-  await rename(tmp, path);
 }
 
 /** What a file looks like now, to compare with a saved position. */

@@ -34,6 +34,9 @@ const FALLBACK_POLL_MS = 1000;
 /** How often directories of globs that do not exist yet are looked for. */
 const MISSING_DIR_CHECK_MS = 1000;
 
+/** Rotated generations that logrotate compressed: not text to read. */
+const COMPRESSED = /\.(gz|bz2|xz|zst|lz4|lzma|z|zip)$/i;
+
 /** First and longest wait before trying again to open a file the process may not read. */
 const PERMISSION_RETRY_FIRST_MS = 1000;
 const PERMISSION_RETRY_MAX_MS = 10_000;
@@ -94,6 +97,16 @@ export class Tailer implements StreamHost {
   private saving: Promise<void> = Promise.resolve();
   private startingUp = true;
   private stopped = false;
+  private closed = false;
+  /** Streams open at the end of start() that have not reached an end of file yet (see whenCaughtUp). */
+  private catchingUp: Set<FileStream> | undefined = new Set();
+  private caughtUp: () => void = () => {};
+  private readonly caughtUpPromise = new Promise<void>((resolve) => {
+    this.caughtUp = () => {
+      this.catchingUp = undefined;
+      resolve();
+    };
+  });
   private fallbackPolling = false;
 
   /** Validates the options; nothing is opened before `start()`. */
@@ -126,13 +139,15 @@ export class Tailer implements StreamHost {
     const ctx = { onLine: this.onLine, logger: this.logger, maxLineLength: this.maxLineLength, framerFor: this.framerFor };
     if (this.wantStdin) this.sources.push(openStdin(ctx));
     for (const url of this.socketUrls) this.sources.push(await openSocketSource(ctx, url));
-    if (this.opts.stateDir) await this.restorePositions(this.opts.stateDir);
+    if (this.opts.resume) await this.applyPositions(this.opts.resume);
+    else if (this.opts.stateDir) await this.restorePositions(this.opts.stateDir);
     if (this.globs.length > 0) {
       await this.startWatcher();
       for (const path of await this.scanGlobs()) await this.discover(path, this.startAtForStartupFile.bind(this));
       this.logPatterns();
     }
     this.startingUp = false;
+    this.expectCatchUp();
     const poll = this.opts.pollIntervalMs ?? 0;
     if (poll > 0) this.every(poll, () => this.pollFiles());
     const pollLogs = this.opts.pollLogIntervalMs ?? 0;
@@ -148,17 +163,57 @@ export class Tailer implements StreamHost {
 
   /** Stops reading, saves positions (with stateDir) and closes everything. Lines not yet complete stay unread. */
   async stop(): Promise<void> {
-    if (this.stopped) return;
+    if (this.closed) return;
+    this.closed = true;
+    await this.halt();
+    if (this.opts.stateDir) await this.savePositions();
+    for (const s of [...this.active.values(), ...this.retired]) s.close(false);
+    for (const src of this.sources) await src.close();
+  }
+
+  /**
+   * Stops reading and waits for the line being delivered, leaving files open so `positions()` still describes
+   * them: a caller saving its own state does that between halt() and stop().
+   */
+  async halt(): Promise<void> {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
+    this.timers = [];
     if (this.retiredTimer) clearInterval(this.retiredTimer);
     if (this.missingTimer) clearInterval(this.missingTimer);
     if (this.deniedTimer) clearTimeout(this.deniedTimer);
     await this.watcher?.close();
     await this.pump;
-    if (this.opts.stateDir) await this.savePositions();
-    for (const s of [...this.active.values(), ...this.retired]) s.close(false);
-    for (const src of this.sources) await src.close();
+    this.caughtUp();
+  }
+
+  /**
+   * Resolves once every file open at the end of start() (saved positions included) has been read up to an end
+   * of file at least once: the lines written while logtally was down are then counted. Sockets and pipes have no
+   * end to reach and are not waited for.
+   */
+  whenCaughtUp(): Promise<void> {
+    return this.caughtUpPromise;
+  }
+
+  /**
+   * Where each open file stands: every line before `offset` was handed to onLine. Synchronous, so a caller that
+   * reads its metric values in the same turn gets positions and values that agree (no line runs in between).
+   */
+  positions(): SavedPosition[] {
+    const files: SavedPosition[] = [];
+    for (const s of [...this.active.values(), ...this.retired]) {
+      if (!s.isOpen) continue;
+      const offset = s.committedOffset;
+      try {
+        // Read through the stream's own descriptor: a rotated file's path names the new file by now.
+        const sig = s.signature();
+        if (sig) files.push({ path: s.path, dev: s.dev, ino: s.ino, offset, ...sig });
+      } catch {
+        files.push({ path: s.path, dev: s.dev, ino: s.ino, offset, fingerprint: "", fingerprintLength: 0, tail: "" });
+      }
+    }
+    return files;
   }
 
   /** Status of every source followed so far (files, pipes, sockets). */
@@ -299,7 +354,9 @@ export class Tailer implements StreamHost {
       if (this.stopped) return;
       const s = this.active.get(path);
       if (s) this.schedule(s);
-      else if (this.matches(path)) void this.discover(path, fromStart || !this.startingUp ? () => "start" : () => "end");
+      // A change event that beats start()'s own scan to a file present at start must open it where the scan would
+      // (its saved position, if any), not at its end: that skipped every line written while logtally was down.
+      else if (this.matches(path)) void this.discover(path, fromStart || !this.startingUp ? () => "start" : this.startAtForStartupFile.bind(this));
     };
     watcher.on("add", onEvent(true));
     watcher.on("change", onEvent(false));
@@ -558,6 +615,7 @@ export class Tailer implements StreamHost {
         this.logger.warn({ err, path: stream.path }, "Failed to read log file.");
       }
       if (more) this.schedule(stream); // to the back of the queue: hundreds of busy files take turns
+      else if (this.catchingUp?.delete(stream) && this.catchingUp.size === 0) this.caughtUp();
       // Reads are synchronous (see FileStream): every few milliseconds, let timers, HTTP scrapes and fs events run.
       // Not after every step: with 200 files woken at once, one event-loop turn per step left the last file ~1 s
       // behind while the loop handled the watchers' events.
@@ -601,6 +659,7 @@ export class Tailer implements StreamHost {
 
   private closeRetired(stream: FileStream, flush: boolean): void {
     if (!this.retired.delete(stream)) return;
+    if (this.catchingUp?.delete(stream) && this.catchingUp.size === 0) this.caughtUp();
     if (flush) {
       // Read what was written since the last look, then finish the file.
       try {
@@ -631,6 +690,15 @@ export class Tailer implements StreamHost {
     this.timers.push(t);
   }
 
+  // Every file open now must reach its end once before whenCaughtUp() resolves. Each was scheduled when opened;
+  // one no longer in the queue has already read up to an end of file (a step returning true re-queues it).
+  private expectCatchUp(): void {
+    const pending = this.catchingUp;
+    if (pending === undefined) return;
+    for (const s of [...this.active.values(), ...this.retired]) if (s.isOpen && this.queued.has(s)) pending.add(s);
+    if (pending.size === 0) this.caughtUp();
+  }
+
   // ---- Positions
 
   // Saves run one after another: a periodic save finishing after the one at stop() would put older offsets back.
@@ -644,17 +712,7 @@ export class Tailer implements StreamHost {
     // Idle daemons should not rewrite (and fsync) the same positions every few seconds.
     const key = streams.map((s) => `${s.path}\0${s.identity}\0${s.committedOffset}`).join("\n");
     if (key === this.lastSavedKey) return;
-    const files: SavedPosition[] = [];
-    for (const s of streams) {
-      const offset = s.committedOffset;
-      try {
-        // Read through the stream's own descriptor: a rotated file's path names the new file by now.
-        const sig = s.signature();
-        if (sig) files.push({ path: s.path, dev: s.dev, ino: s.ino, offset, ...sig });
-      } catch {
-        files.push({ path: s.path, dev: s.dev, ino: s.ino, offset, fingerprint: "", fingerprintLength: 0, tail: "" });
-      }
-    }
+    const files = this.positions();
     try {
       await savePositions(this.opts.stateDir!, { version: 1, savedAtMs: Date.now(), files });
       this.lastSavedKey = key;
@@ -671,7 +729,10 @@ export class Tailer implements StreamHost {
       this.logger.error({ err, stateDir }, "Ignoring unreadable positions file; logs are read from their end.");
       return;
     }
-    if (!state) return;
+    if (state) await this.applyPositions(state);
+  }
+
+  private async applyPositions(state: { readonly savedAtMs: number; readonly files: readonly SavedPosition[] }): Promise<void> {
     this.savedAtMs = state.savedAtMs;
     for (const saved of state.files) {
       this.knownPaths.add(saved.path);
@@ -696,6 +757,46 @@ export class Tailer implements StreamHost {
       this.byIdentity.set(found.identity, stream);
       this.retire(stream);
       this.schedule(stream);
+    }
+    await this.readUnsavedRotated(state);
+  }
+
+  /**
+   * A file created after the positions were saved and rotated away before this start (x.log -> x.log.1 while
+   * logtally was down, or between its last save and a crash) is in no saved position and no longer matches the
+   * pattern: read it whole, under the name it was written as. Recognised by its name (the saved path plus a
+   * suffix) and its birth time; where the filesystem reports none, it cannot be told from an old file and is left.
+   */
+  private async readUnsavedRotated(state: { readonly savedAtMs: number; readonly files: readonly SavedPosition[] }): Promise<void> {
+    const known = new Set([...this.resumeAt.values()].map((r) => r.identity));
+    for (const path of new Set(state.files.map((f) => f.path))) {
+      let entries: string[];
+      try {
+        entries = (await readdir(dirname(path))).sort();
+      } catch {
+        continue;
+      }
+      const base = basename(path);
+      for (const e of entries) {
+        const rotated = join(dirname(path), e);
+        if (e === base || !e.startsWith(base) || COMPRESSED.test(e) || this.matches(rotated)) continue;
+        const st = tryRead(() => statSync(rotated, { throwIfNoEntry: false }));
+        if (st === undefined || !st.isFile() || !(st.birthtimeMs > 0) || st.birthtimeMs < state.savedAtMs) continue;
+        const identity = identityOf(st);
+        if (this.byIdentity.has(identity) || known.has(identity)) continue;
+        const stream = new FileStream(this, rotated, this.statusOf(path));
+        stream.splitter.filename = path;
+        try {
+          if (!stream.open(0, identity)) continue;
+        } catch (err) {
+          this.countError(path, err, "Failed to open a log file rotated while stopped.");
+          continue;
+        }
+        this.logger.info({ path, rotatedTo: rotated }, "Reading a log file created and rotated away while stopped.");
+        this.byIdentity.set(identity, stream);
+        this.retire(stream);
+        this.schedule(stream);
+      }
     }
   }
 }

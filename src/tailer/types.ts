@@ -1,6 +1,7 @@
 // Public types of the tailer: options, the injected logger and the status it reports.
 // The daemon fills the options from flags and reads the status for self metrics.
 import type { FramerFactory, LineHandler } from "../logline.js";
+import type { SavedPosition } from "./positions.js";
 
 /** The logger the tailer writes to (pino's shape: `log.warn({ err, path }, "Failed to open log file.")`). */
 export interface TailerLogger {
@@ -36,6 +37,12 @@ export interface TailerOptions {
   maxLineLength?: number;
   /** Directory where positions are saved (created if missing). Without it nothing survives a restart. */
   stateDir?: string;
+  /**
+   * Positions to resume from, for a caller that keeps them itself (the daemon saves them in its state snapshot,
+   * together with the metric values they belong to). Used instead of stateDir's positions file; the tailer then
+   * saves nothing itself unless stateDir is also set.
+   */
+  resume?: { readonly savedAtMs: number; readonly files: readonly SavedPosition[] };
   /** Read files present at start-up from their start rather than their end (new files are always read whole). */
   readFromStart?: boolean;
   /** How often positions are saved to stateDir. Default 2000 ms. */

@@ -90,5 +90,7 @@ describe("daemon framing records (integration)", function () {
     const latencyMs = Date.now() - quietAt;
     expect(latencyMs, "ms from the last write to the last record counted").to.be.lessThan(3000);
     expect(body).to.include(`logtally_lines_total{prog="records.mtail"} ${tracebacks + stdout + 60}`);
+    expect(body).to.include(`logtally_records_total ${tracebacks + stdout + 60}\n`);
+    expect(body).to.match(/logtally_records_idle_total [1-9]\d*\n/); // the last records were ended by the idle timeout
   });
 });

@@ -30,6 +30,13 @@ describe("cli/framing options", () => {
     expect(got.sources![0]!.at.multiline).to.equal("/etc/logtally/c.yaml:5:5");
   });
 
+  it("reads a nested multiline mapping", () => {
+    const got = parseConfig("sources:\n  - path: /a/*.log\n    multiline:\n      start: '^\\d'\n      timeout: 3s\n  - files: /b.log\n    multiline: {preset: go}\n", "/c.yaml");
+    expect(got.sources![0]).to.deep.include({ paths: ["/a/*.log"], multiline_start: "^\\d", multiline_timeout: 3000 });
+    expect(got.sources![1]).to.deep.include({ paths: ["/b.log"], multiline: "go" });
+    expect(() => parseConfig("sources:\n  - path: /a\n    multiline: {lines: 3}\n", "/c.yaml")).to.throw(UsageError, /^\/c\.yaml:3:17: unknown key "lines" in "multiline"/);
+  });
+
   it("gives each file the settings of the first glob that matches it, and the flags' to the rest", async () => {
     const options = await resolveOptions(["--config", "/etc/c.yaml", "--logs", "/srv/x.log", "--log_format=auto"], async (f) => parseConfig(CONFIG, f));
     const plan = planFraming(options, Infinity);

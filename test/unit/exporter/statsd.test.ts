@@ -72,16 +72,25 @@ describe("exporter/statsd", () => {
       expect(lines).to.include("basic.mtail.g.x.a:0|g\nbasic.mtail.g.x.a:-3|g");
     });
 
+    // Each case: a first push (committed), then a change to lines_total (6 at first), then a second push.
     const counterCases = [
-      { name: "counters as totals by default (as mtail)", opts: {}, second: "basic.mtail.lines_total:6|c" },
-      { name: "counters as deltas on request", opts: { counters: "delta" as const }, second: "basic.mtail.lines_total:0|c" },
+      { name: "totals (mtail's, --statsd_counters=cumulative) send the running total", opts: {}, change: 0, commit: true, second: ["basic.mtail.lines_total:6|c"] },
+      { name: "totals after an increase", opts: {}, change: 4, commit: true, second: ["basic.mtail.lines_total:10|c"] },
+      { name: "deltas send nothing for an unchanged counter", opts: { counters: "delta" as const }, change: 0, commit: true, second: [] },
+      { name: "deltas send the increase since the last successful push", opts: { counters: "delta" as const }, change: 4, commit: true, second: ["basic.mtail.lines_total:4|c"] },
+      { name: "deltas after a failed push send the increase since the last one that went through", opts: { counters: "delta" as const }, change: 4, commit: false, second: ["basic.mtail.lines_total:10|c"] },
+      { name: "deltas send the new value of a counter that went backwards (reload, restore)", opts: { counters: "delta" as const }, change: -5, commit: true, second: ["basic.mtail.lines_total:1|c"] },
     ];
     for (const c of counterCases) {
-      it(c.name, () => {
+      it(`counters: ${c.name}`, () => {
         const store = basicStore();
         const enc = new StatsdEncoder(c.opts);
         expect(enc.encode(store)).to.include("basic.mtail.lines_total:6|c");
-        expect(enc.encode(store)).to.include(c.second);
+        if (c.commit) enc.commit();
+        const m = store.metrics().find((x) => x.name === "lines_total")!;
+        m.add(m.id0(), c.change, 1);
+        const second = enc.encode(store).filter((l) => l.startsWith("basic.mtail.lines_total:"));
+        expect(second).to.deep.equal(c.second);
       });
     }
 
@@ -95,7 +104,9 @@ describe("exporter/statsd", () => {
         "p.mtail.latency.code.200:5|ms|@0.3333333333333333",
         "p.mtail.latency.code.200:5|ms",
       ]);
+      enc.commit();
       expect(enc.encode(store)).to.deep.equal([]);
+      enc.commit();
       observe(3);
       expect(enc.encode(store)).to.deep.equal(["p.mtail.latency.code.200:5|ms"]);
     });

@@ -93,9 +93,9 @@ describe("framing/multiline", () => {
     },
     {
       name: "python: a blank line after a traceback that no chain follows is its own record",
-      input: "E x\nTraceback (most recent call last):\n  File \"a\", line 1\nKeyError: 1\n\nI next\n",
+      input: "ERROR x\nTraceback (most recent call last):\n  File \"a\", line 1\nKeyError: 1\n\nI next\n",
       opts: { preset: "python" },
-      records: ["E x\nTraceback (most recent call last):\n  File \"a\", line 1\nKeyError: 1", "", "I next"],
+      records: ["ERROR x\nTraceback (most recent call last):\n  File \"a\", line 1\nKeyError: 1", "", "I next"],
     },
     {
       name: "python: a traceback right after a complete one begins a record",
@@ -108,6 +108,18 @@ describe("framing/multiline", () => {
       input: "2024-05-01 09:59:59.000 INFO [main] c.e.App - start\n" + JAVA + "\n2024-05-01 10:00:01.000 INFO [main] c.e.App - next\n",
       opts: { preset: "java" },
       records: ["2024-05-01 09:59:59.000 INFO [main] c.e.App - start", JAVA, "2024-05-01 10:00:01.000 INFO [main] c.e.App - next"],
+    },
+    {
+      name: "python: a traceback after a line that is not an error's (an uncaught exception) is a record of its own",
+      input: "2024-05-01 10:00:00,000 INFO app: started\nTraceback (most recent call last):\n  File \"a\"\nSystemExit: 2\n",
+      opts: { preset: "python" },
+      records: ["2024-05-01 10:00:00,000 INFO app: started", "Traceback (most recent call last):\n  File \"a\"\nSystemExit: 2"],
+    },
+    {
+      name: "java: an exception after an INFO line is a record of its own",
+      input: "2024-05-01 10:00:00.000 INFO [main] App - started\njava.lang.IllegalStateException: x\n\tat A.b(A.java:1)\n",
+      opts: { preset: "java" },
+      records: ["2024-05-01 10:00:00.000 INFO [main] App - started", "java.lang.IllegalStateException: x\n\tat A.b(A.java:1)"],
     },
     {
       name: "java: an uncaught exception begins its own record",

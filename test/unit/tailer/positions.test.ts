@@ -1,6 +1,6 @@
 // Unit tests for the positions file: atomic save and load, corrupt files, and recognising a file by its content.
 import { expect } from "chai";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { contentMatches, loadPositions, readSignature, savePositions, type SavedState } from "../../../src/tailer/positions.js";
@@ -26,11 +26,28 @@ describe("tailer/positions", () => {
     expect(await loadPositions(join(dir, "state"))).to.deep.equal(state);
   });
 
-  it("rejects a positions file it does not understand, saying what to do", async () => {
-    writeFileSync(join(dir, "logtally-positions.json"), JSON.stringify({ version: 9 }));
+  const unreadable = [
+    { name: "another version", content: { version: 9 } },
+    { name: "a null entry (used to stop the daemon from starting)", content: { version: 1, savedAtMs: 1, files: [null] } },
+    { name: "an entry without an offset", content: { version: 1, savedAtMs: 1, files: [{ path: "/a", dev: 1, ino: 2 }] } },
+    { name: "a negative offset", content: { version: 1, savedAtMs: 1, files: [{ path: "/a", dev: 1, ino: 2, offset: -1, fingerprint: "", fingerprintLength: 0, tail: "" }] } },
+  ];
+  for (const c of unreadable) {
+    it(`rejects a positions file it does not understand, saying what to do: ${c.name}`, async () => {
+      writeFileSync(join(dir, "logtally-positions.json"), JSON.stringify(c.content));
+      let err: Error | undefined;
+      await loadPositions(dir).catch((e) => (err = e));
+      expect(err?.message).to.match(/Unrecognised positions file ".*logtally-positions.json": delete it/);
+    });
+  }
+
+  it("leaves no temporary file when a save fails (full disk, read-only folder)", async () => {
+    // A folder in the way of the rename makes the save fail after the temporary file was written.
+    mkdirSync(join(dir, "logtally-positions.json", "x"), { recursive: true });
     let err: Error | undefined;
-    await loadPositions(dir).catch((e) => (err = e));
-    expect(err?.message).to.match(/Unrecognised positions file ".*logtally-positions.json": delete it/);
+    await savePositions(dir, { version: 1, savedAtMs: 1, files: [] }).catch((e) => (err = e));
+    expect(err).to.be.instanceOf(Error);
+    expect(readdirSync(dir)).to.deep.equal(["logtally-positions.json"]);
   });
 
   it("recognises a file by its first bytes and the bytes before the offset", () => {
