@@ -61,6 +61,30 @@ describe("metrics/store", () => {
     expect(s.metrics()).to.deep.equal([kept, other]);
   });
 
+  it("after retainProgram and removeProgram, declarations find exactly the metrics still there", () => {
+    const s = new Store();
+    const kept = s.declare(decl());
+    const gone = s.declare(decl({ name: "gone" }));
+    const twin = s.declare(decl({ keys: ["other"] })); // same name, other shape: a second metric of that name
+    s.retainProgram("a.mtail", new Set([kept, twin]));
+    expect(s.declare(decl())).to.equal(kept);
+    expect(s.declare(decl({ keys: ["other"] }))).to.equal(twin);
+    expect(s.declare(decl({ name: "gone" }))).not.to.equal(gone);
+    s.removeProgram("a.mtail");
+    expect(s.declare(decl())).not.to.equal(kept);
+  });
+
+  it("findConflict looks at other programs' metrics of the same name only, and forgets removed programs", () => {
+    const s = new Store();
+    for (let i = 0; i < 100; i++) s.declare(decl({ name: `m${i}`, program: "b.mtail" }));
+    expect(s.findConflict(decl({ name: "m42", kind: Kind.Gauge }))).to.match(/Metric "m42" is declared as a gauge, but b\.mtail already declares it as a counter/);
+    expect(s.findConflict(decl({ name: "m42" }))).to.equal(null);
+    expect(s.findConflict(decl({ name: "m42", kind: Kind.Gauge, program: "b.mtail" }))).to.equal(null);
+    expect(s.findConflict(decl({ name: "m100", kind: Kind.Gauge }))).to.equal(null);
+    s.retainProgram("b.mtail", new Set());
+    expect(s.findConflict(decl({ name: "m42", kind: Kind.Gauge }))).to.equal(null);
+  });
+
   it("removeProgram drops every metric of that program only", () => {
     const s = new Store();
     s.declare(decl());
