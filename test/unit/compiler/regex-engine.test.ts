@@ -32,7 +32,9 @@ describe("planRegex: an engine that runs every pattern in linear time", () => {
   for (const c of cases) {
     it(`${c.re} runs on ${c.engine}`, () => {
       const p = plan(c.re);
-      expect(p.engine).to.equal(c.engine);
+      // Common patterns must stay on V8. The "re2" ones are those V8's linear engine refuses on Node 20; a newer V8
+      // (Node 24 takes ^(((((a+)+)+)+)+)$) may accept one, and then V8 is right provided it runs it in linear mode.
+      if (c.engine === "v8" || p.engine === "re2") expect(p.engine).to.equal(c.engine);
       if (p.engine === "v8") {
         expect(runsInLinearTime(p.source, p.flags), p.source).to.equal(true);
         expect(runsInLinearTime(p.bmpSource, p.flags), p.bmpSource).to.equal(true);
