@@ -13,6 +13,13 @@ module.enableCompileCache?.();
 const youngGeneration = limitYoungGeneration();
 const { main } = await import("../dist/src/cli/main.js");
 
+// A reader that stops early (`logtally --one_shot ... | head`) closes the pipe: that ends the output, as it ends
+// `cat`, rather than crashing with an unhandled EPIPE and a stack trace.
+process.stdout.on("error", (err) => {
+  if (err.code !== "EPIPE") throw err;
+  process.exit(process.exitCode ?? 0);
+});
+
 const io = { stdout: process.stdout, stderr: process.stderr, env: process.env, youngGeneration };
 const code = await main(process.argv.slice(2), io);
 if (typeof code === "number") process.exitCode = code;
