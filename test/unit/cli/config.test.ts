@@ -8,14 +8,14 @@ import { resolveOptions } from "../../../src/cli/options.js";
 describe("cli/config parseConfig", () => {
   it("reads every kind of value and resolves paths from the file's folder", () => {
     const got = parseConfig(
-      ["progs: programs", "logs:", "  - /var/log/a.log", "  - b.log", "port: 39310", "one_shot: true",
+      ["progs: programs", "logs:", "  - /var/log/a.log", "  - b.log", "port: 9310", "one_shot: true",
         "metric_push_interval: 30s", "statsd_prefix: app."].join("\n"),
       "/etc/logtally/logtally.yaml",
     );
     expect(got).to.deep.equal({
       progs: "/etc/logtally/programs",
       logs: ["/var/log/a.log", "/etc/logtally/b.log"],
-      port: 39310,
+      port: 9310,
       one_shot: true,
       metric_push_interval: 30000,
       statsd_prefix: "app.",
@@ -56,9 +56,9 @@ describe("cli/options resolveOptions", () => {
     return { ...file };
   };
   it("layers defaults, then the config file, then flags", async () => {
-    const o = await resolveOptions(["--config", "x.yaml", "--port=39311", "--logs", "/flag.log"], load);
+    const o = await resolveOptions(["--config", "x.yaml", "--port=9311", "--logs", "/flag.log"], load);
     expect(o.progs).to.equal("/from/file");
-    expect(o.port).to.equal(39311);
+    expect(o.port).to.equal(9311);
     expect(o.logs).to.deep.equal(["/flag.log"]);
     expect(o.emit_prog_label).to.equal(false);
     expect(o.one_shot_format).to.equal("json");

@@ -16,7 +16,7 @@ describe("cli/flags parseArgv", () => {
     { name: "empty items dropped", argv: ["--logs=a,,b,"], want: { logs: ["a", "b"] } },
     { name: "duration in ms", argv: ["--poll_interval=250ms"], want: { poll_interval: 250 } },
     { name: "duration Go style", argv: ["--metric_push_interval", "1h0m0s"], want: { metric_push_interval: 3600000 } },
-    { name: "int", argv: ["--port", "39301"], want: { port: 39301 } },
+    { name: "int", argv: ["--port", "9301"], want: { port: 9301 } },
     { name: "hyphens accepted", argv: ["--one-shot", "--one-shot-format=prometheus"], want: { one_shot: true, one_shot_format: "prometheus" } },
     { name: "later value wins", argv: ["--port=1", "--port=2"], want: { port: 2 } },
     { name: "-- ends flags", argv: ["--one_shot", "--"], want: { one_shot: true } },
