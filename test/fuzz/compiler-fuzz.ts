@@ -6,18 +6,7 @@ import { readdirSync, readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { Store } from "../../src/metrics/store.js";
 import { Runtime } from "../../src/runtime/index.js";
-
-/** mulberry32: a seeded source, so a failing case can be replayed from its seed. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../helpers/prng.js";
 
 /** A program of the golden corpus with a few of its log lines. */
 export interface CorpusEntry {
@@ -96,7 +85,7 @@ export interface FuzzReport {
 
 /** Runs `count` cases (or until `deadlineMs`), half mutated corpus programs and half generated ones. */
 export function fuzzCompiler(corpus: readonly CorpusEntry[], seed: number, count: number, deadlineMs = Infinity): FuzzReport {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const report: FuzzReport = { cases: 0, compiled: 0, refused: 0, failures: [], slowestMs: 0, slowestSource: "" };
   for (let i = 0; i < count && Date.now() < deadlineMs; i++) {
     const base = corpus[Math.floor(r() * corpus.length)]!;

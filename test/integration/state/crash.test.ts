@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { LogtallyProcess, httpGet } from "../../helpers/logtally-process.js";
 import { waitFor } from "../../helpers/wait-for.js";
+import { seededRandom } from "../../helpers/prng.js";
 
 const PROGRAM = [
   "counter lines_total",
@@ -19,18 +20,6 @@ const PROGRAM = [
   "}",
   "",
 ].join("\n");
-
-/** A small deterministic PRNG, so a failing run can be repeated with the seed it prints. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The exported series of the test's program, "name{labels}" -> value. */
 function parse(body: string): Map<string, number> {
@@ -55,7 +44,7 @@ describe("state: kill -9 and restart while logs are written and rotated (integra
 
   it("counts every line once and no scrape sees a counter decrease", async () => {
     const seed = Number(process.env.CRASH_SEED ?? Date.now() % 100000);
-    const random = prng(seed);
+    const random = seededRandom(seed);
     const progs = path.join(dir, "progs");
     mkdirSync(progs);
     writeFileSync(path.join(progs, "count.mtail"), PROGRAM);
