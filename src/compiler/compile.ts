@@ -131,9 +131,11 @@ export interface LinkedProgram {
   /**
    * Runs the program on one line. `astral`: whether the line holds a surrogate code unit (an astral character),
    * computed once per line for all programs by the caller; when omitted the program tests the line itself.
+   * Returns whether the line matched at least one of the program's line patterns or json/logfmt blocks.
    */
-  line(text: string, filename: string, astral?: boolean): void;
-  begin(): void;
+  line(text: string, filename: string, astral?: boolean): boolean;
+  /** Runs the BEGIN blocks; its result means nothing. */
+  begin(): unknown;
 }
 
 /** Receives a runtime error thrown inside a program, with the line it was processing. */
