@@ -131,9 +131,11 @@ export interface LinkedProgram {
   /**
    * Runs the program on one line. `astral`: whether the line holds a surrogate code unit (an astral character),
    * computed once per line for all programs by the caller; when omitted the program tests the line itself.
+   * Returns whether the line matched at least one of the program's line patterns or json/logfmt blocks.
    */
-  line(text: string, filename: string, astral?: boolean): void;
-  begin(): void;
+  line(text: string, filename: string, astral?: boolean): boolean;
+  /** Runs the BEGIN blocks; its result means nothing. */
+  begin(): unknown;
 }
 
 /** Receives a runtime error thrown inside a program, with the line it was processing. */
@@ -235,11 +237,22 @@ export interface CompileOptions {
    * is seen to be tried). The daemon never sets it: its code has no hook.
    */
   trace?: boolean;
+  /**
+   * Told as each stage begins, so a compile stopped from outside (the daemon's --compile_timeout) can say where it
+   * was. Called a handful of times per compile, never per node.
+   */
+  onPhase?: (phase: CompilePhase) => void;
 }
+
+/** The stages onPhase reports, in order. */
+export type CompilePhase = "parsing" | "checking" | "generating code" | "building the function and regexes";
 
 export type { FieldPath, RecordFormat };
 
 export type CompileResult = { program: CompiledProgram } | { diagnostics: string; errors: readonly Diagnostic[] };
+
+/** compile()'s result before makeProgram(): plain data only, so it crosses a worker boundary by structured clone. */
+export type CompileDataResult = { data: CompiledProgramData } | { diagnostics: string; errors: readonly Diagnostic[] };
 
 const KINDS: Record<string, Kind> = {
   counter: Kind.Counter,
@@ -251,21 +264,32 @@ const KINDS: Record<string, Kind> = {
 
 /** Compiles one program; `name` is its file name (its base name becomes the `prog` label). */
 export function compile(name: string, source: string, options: CompileOptions = {}): CompileResult {
+  const r = compileToData(name, source, options);
+  return "data" in r ? { program: makeProgram(r.data) } : r;
+}
+
+/**
+ * compile() without the final makeProgram(): what a compile worker runs and posts back (runtime/compile-worker.ts).
+ * Every check compile() makes is made here, so linking the data elsewhere fails only on store conflicts.
+ */
+export function compileToData(name: string, source: string, options: CompileOptions = {}): CompileDataResult {
   const file = basename(name);
   const diags = new DiagnosticList();
-  const fail = (): CompileResult => ({ diagnostics: formatDiagnostics(file, source, diags.items), errors: diags.items });
+  const fail = (): CompileDataResult => ({ diagnostics: formatDiagnostics(file, source, diags.items), errors: diags.items });
 
+  options.onPhase?.("parsing");
   const parsed = parseProgram(source);
   if ("error" in parsed) {
     diags.add(parsed.error.pos, parsed.error.message);
     return fail();
   }
   const root: StmtList = parsed.ast;
+  options.onPhase?.("checking");
   if (!checkDepth(root, diags, options.maxRecursionDepth ?? DEFAULT_MAX_RECURSION_DEPTH)) return fail();
   try {
     const data = compileTree(file, source, root, diags, options);
     if (data === null) return fail();
-    return { program: makeProgram(data) };
+    return { data };
   } catch (e) {
     // Every failure inside the compiler is a located error of this program, never an exception for the caller.
     if (e instanceof RangeError) {
@@ -345,6 +369,7 @@ function compileTree(file: string, source: string, root: StmtList, diags: Diagno
   // of scanning), so it is used from SCAN_MIN_LITERALS on.
   const scanMin = options.literalScanMin ?? SCAN_MIN_LITERALS;
   const scanner = literals.filter((l) => l !== null).length >= scanMin ? new LiteralScanner(literals) : null;
+  options.onPhase?.("generating code");
   const code = generate(root, table, literals, scanner !== null, trace);
   const sourceLines = source.split("\n");
   const traceInfo = trace ? describeForTrace(file, table.patterns, code.conditions, sourceLines) : null;
@@ -397,6 +422,7 @@ function compileTree(file: string, source: string, root: StmtList, diags: Diagno
     parsesRecords: table.records.length > 0,
   };
   // Building the function and its regexes is part of compiling: what would fail at load is reported here.
+  options.onPhase?.("building the function and regexes");
   programFactory(data.js);
   for (const r of new Set(regexes)) buildLineRegExp(r);
   return data;
