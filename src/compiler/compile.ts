@@ -314,14 +314,27 @@ function compileTree(file: string, source: string, root: StmtList, diags: Diagno
   // Groups no capture reference reads do not capture: fewer substrings per match, less GC. Apache benchmark
   // (6 of 11 groups unread), runtime only, CPU per 300k lines: 280 -> 245 ms together with the BMP twins.
   const regexes: RegexPlan[] = [];
+  // A pattern written many times with the same groups read is planned once, and shares one plan (link() builds one
+  // matcher per plan): the costs of a regex are paid per distinct pattern.
+  const plans = new Map<string, ReturnType<typeof planRegex>>();
+  const re2Errors = new Map<RegexPlan, string | null>();
   for (const p of table.patterns) {
     const used = p.usedGroups ?? new Set<number>();
-    const t = planRegex(p.pattern as string, { maxLength: options.maxRegexpLength, captures: used });
+    const planKey = `${[...used].sort((a, b) => a - b).join(",")}\0${p.pattern as string}`;
+    let t = plans.get(planKey);
+    if (t === undefined) {
+      t = planRegex(p.pattern as string, { maxLength: options.maxRegexpLength, captures: used });
+      plans.set(planKey, t);
+    }
     if (!t.ok) {
       diags.add(p.pos, `${t.error}`);
       continue;
     }
-    const re2Error = t.engine === "re2" ? re2CompileError(t.pattern) : null;
+    let re2Error = re2Errors.get(t);
+    if (re2Error === undefined) {
+      re2Error = t.engine === "re2" ? re2CompileError(t.pattern) : null;
+      re2Errors.set(t, re2Error);
+    }
     if (re2Error !== null) {
       diags.add(p.pos, `Can't compile regular expression /${p.pattern}/ for RE2: ${re2Error}.`);
       continue;
@@ -411,7 +424,7 @@ function compileTree(file: string, source: string, root: StmtList, diags: Diagno
   // Building the function and its regexes is part of compiling: what would fail at load is reported here.
   options.onPhase?.("building the function and regexes");
   programFactory(data.js);
-  for (const r of regexes) buildLineRegExp(r);
+  for (const r of new Set(regexes)) buildLineRegExp(r);
   return data;
 }
 
@@ -420,8 +433,19 @@ type ProgramFactory = (
   e: RuntimeErrorHandler, lit: readonly (string | null)[], scan: LiteralScanner | null, t: ProgramTracer | null, rl: RecordLink | undefined,
 ) => LinkedProgram;
 
+/**
+ * The factory built last. compile() builds it to prove the generated code parses, and a program linked in the same
+ * thread right after (one-shot, --compile_only, the daemon without a worker) would parse the same source again: for
+ * a 1 MB program that was a third of the whole compile (bench/compile-big.ts). A factory makes fresh closures on
+ * every call, so links may share it.
+ */
+let lastFactory: { js: string; factory: ProgramFactory } | null = null;
+
 function programFactory(js: string): ProgramFactory {
-  return new Function("H", "M", "R", "RB", "RG", "K", "onError", "LIT", "SCAN", "T", "RL", js) as ProgramFactory;
+  if (lastFactory !== null && lastFactory.js === js) return lastFactory.factory;
+  const factory = new Function("H", "M", "R", "RB", "RG", "K", "onError", "LIT", "SCAN", "T", "RL", js) as ProgramFactory;
+  lastFactory = { js, factory };
+  return factory;
 }
 
 /** Adds link() to compiled program data (from compile(), or from the compile worker). */
@@ -434,9 +458,21 @@ export function makeProgram(data: CompiledProgramData): CompiledProgram {
       if (records === undefined && data.parsesRecords) throw new Error(`${data.name} parses json/logfmt records: link() needs a RecordLink.`);
       // Regexes are built here, from plain data, so a plan made elsewhere (a worker) links the same way. Global
       // twins for subst(): replaceAll needs the `g` flag; the line regexes must not have it.
-      const lineRegexes = regexes.map((r) => buildLineRegExp(r));
-      const bmpRegexes = regexes.map((r, i) => (r.bmpSource === r.source ? lineRegexes[i]! : buildLineRegExp(r, true)));
-      const globals = regexes.map((r) => buildSubstRegExp(r));
+      // One set of matchers per distinct plan (compileTree shares a plan among copies of a pattern; structured
+      // cloning from the worker keeps that sharing). A line matcher holds no state between calls (no `g` flag).
+      const built = new Map<RegexPlan, { line: LineRegExp; bmp: LineRegExp; global: SubstRegExp }>();
+      const matchers = regexes.map((r) => {
+        let m = built.get(r);
+        if (m === undefined) {
+          const line = buildLineRegExp(r);
+          m = { line, bmp: r.bmpSource === r.source ? line : buildLineRegExp(r, true), global: buildSubstRegExp(r) };
+          built.set(r, m);
+        }
+        return m;
+      });
+      const lineRegexes = matchers.map((m) => m.line);
+      const bmpRegexes = matchers.map((m) => m.bmp);
+      const globals = matchers.map((m) => m.global);
       const keys = data.keyArrays.map((n) => new Array<string>(n).fill(""));
       const factory = programFactory(data.js);
       if (tracer === undefined) return factory(helpers, metrics, lineRegexes, bmpRegexes, globals, keys, onError, literals, scanner, null, records);
