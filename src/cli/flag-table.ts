@@ -82,6 +82,8 @@ export const FLAGS = [
     description: "Directory where logtally keeps its state (read positions and every metric's values, saved together) so a restart or crash neither loses nor double-counts a line; empty: none." },
   { name: "state_save_interval", type: "duration", default: 10 * S, group: "daemon",
     description: "How often the state is saved to --state_dir (and once at shutdown); after a crash the lines since the last save are read again. 0: only at shutdown." },
+  { name: "compile_timeout", type: "duration", default: 10 * S, group: "daemon",
+    description: "Longest a program may take to compile (in a worker thread, so serving goes on meanwhile); one that takes longer fails to compile (a reload keeps the running version). 0: no limit." },
   { name: "ignore_filename_regex_pattern", type: "string", default: "", group: "daemon",
     description: "Log files whose name matches this regular expression are not read." },
   // Framing: how the lines of the --logs sources become records (src/framing/).

@@ -149,7 +149,7 @@ export function generate(
     })();
     const counter = sym.format === "json" ? FieldCounter.JsonParseFailures : FieldCounter.LogfmtParseFailures;
     const v = recordVar(sym);
-    return `((${v} = REC.${sym.format}(${text})) !== null || (${v} = EMPTY, FC[${counter}]++, false))`;
+    return `(((${v} = REC.${sym.format}(${text})) !== null && (HIT = true)) || (${v} = EMPTY, FC[${counter}]++, false))`;
   };
 
   // ---- conversions between representations (mtail's PopInt / PopFloat / PopString) ----
@@ -279,10 +279,12 @@ export function generate(
   // With a required literal (argument LIT, see required-literal.ts) the regex runs only on lines containing it;
   // a line without it sets the match to null, exactly as a failed exec. many-rules benchmark (42 anchored
   // regexes that all fail at the daemon name): regex time 1107-1202 -> 597-681 ms per 200k lines.
+  // A match also sets HIT, which the line function returns: the runtime counts the lines that matched at least
+  // one pattern of the program (the status page's "Matched" column). The assignment runs only on a match.
   const matchLine = (p: PatternExpr): string => {
-    if ((literals[p.index as number] ?? null) === null) return `((${matchVar(p)} = ${lineRegex(p)}.exec(line)) !== null)`;
+    if ((literals[p.index as number] ?? null) === null) return `((${matchVar(p)} = ${lineRegex(p)}.exec(line)) !== null && (HIT = true))`;
     const has = scanLiterals ? `FOUND[${p.index}] === STAMP` : `line.includes(L${p.index})`;
-    return `((${matchVar(p)} = (${has} ? ${lineRegex(p)}.exec(line) : null)) !== null)`;
+    return `((${matchVar(p)} = (${has} ? ${lineRegex(p)}.exec(line) : null)) !== null && (HIT = true))`;
   };
 
   /** Truth of a value where mtail jumps on it (Jnm): a bool, or an int that is not zero; anything else is true. */
@@ -608,7 +610,7 @@ export function generate(
         return;
       }
       case "StopStmt":
-        emit("return;");
+        emit("return HIT;");
         return;
       case "DecoStmt":
       case "NextStmt":
@@ -636,7 +638,7 @@ export function generate(
   const regexVars = table.patterns.map((p) => `r${p.index} = null`);
   const recordVars = table.records.map((r) => `${recordVar(r)} = EMPTY`);
   const tempVars = Array.from({ length: fieldTemps }, (_, i) => `fv${i}`);
-  const locals = ["ts = NaN", "matched = false", ...regexVars, ...recordVars, ...tempVars];
+  const locals = ["ts = NaN", "matched = false", "HIT = false", ...regexVars, ...recordVars, ...tempVars];
   if (!usesOtherwiseAnywhere) locals.splice(locals.indexOf("matched = false"), 1);
   // Everything fixed at load time is bound once to a constant the line function closes over.
   const constants = [
@@ -670,6 +672,7 @@ export function generate(
     `  } catch (e) {`,
     `    onError(e, line, filename);`,
     `  }`,
+    `  return HIT;`,
     `}`,
     `function begin() {`,
     `  const line = "", filename = "";`,

@@ -16,7 +16,7 @@ import { DiagnosticList, formatDiagnostics, formatPos, type Diagnostic } from ".
 import { parseProgram } from "./parse.js";
 import { buildLineRegExp, buildSubstRegExp, re2CompileError, type LineRegExp, type SubstRegExp } from "./line-regexp.js";
 import { planRegex, type RegexPlan } from "./regex-engine.js";
-import { LiteralScanner } from "./literal-scan.js";
+import { LiteralScanner, type LiteralScanTables } from "./literal-scan.js";
 import { requiredLiteral } from "./required-literal.js";
 
 /** Programs with at least this many required literals find them in one pass over each line (literal-scan.ts). */
@@ -131,9 +131,11 @@ export interface LinkedProgram {
   /**
    * Runs the program on one line. `astral`: whether the line holds a surrogate code unit (an astral character),
    * computed once per line for all programs by the caller; when omitted the program tests the line itself.
+   * Returns whether the line matched at least one of the program's line patterns or json/logfmt blocks.
    */
-  line(text: string, filename: string, astral?: boolean): void;
-  begin(): void;
+  line(text: string, filename: string, astral?: boolean): boolean;
+  /** Runs the BEGIN blocks; its result means nothing. */
+  begin(): unknown;
 }
 
 /** Receives a runtime error thrown inside a program, with the line it was processing. */
@@ -201,6 +203,8 @@ export interface CompiledProgramData {
   readonly literals: readonly (string | null)[];
   /** Whether the line function finds the literals with one LiteralScanner pass. */
   readonly scanLiterals: boolean;
+  /** That scanner's automaton, built once by the compiler (null without scanLiterals). */
+  readonly literalTables: LiteralScanTables | null;
   /** Size of each label-key array the generated code fills (K[i]). */
   readonly keyArrays: readonly number[];
 }
@@ -235,11 +239,22 @@ export interface CompileOptions {
    * is seen to be tried). The daemon never sets it: its code has no hook.
    */
   trace?: boolean;
+  /**
+   * Told as each stage begins, so a compile stopped from outside (the daemon's --compile_timeout) can say where it
+   * was. Called a handful of times per compile, never per node.
+   */
+  onPhase?: (phase: CompilePhase) => void;
 }
+
+/** The stages onPhase reports, in order. */
+export type CompilePhase = "parsing" | "checking" | "generating code" | "building the function and regexes";
 
 export type { FieldPath, RecordFormat };
 
 export type CompileResult = { program: CompiledProgram } | { diagnostics: string; errors: readonly Diagnostic[] };
+
+/** compile()'s result before makeProgram(): plain data only, so it crosses a worker boundary by structured clone. */
+export type CompileDataResult = { data: CompiledProgramData } | { diagnostics: string; errors: readonly Diagnostic[] };
 
 const KINDS: Record<string, Kind> = {
   counter: Kind.Counter,
@@ -251,21 +266,32 @@ const KINDS: Record<string, Kind> = {
 
 /** Compiles one program; `name` is its file name (its base name becomes the `prog` label). */
 export function compile(name: string, source: string, options: CompileOptions = {}): CompileResult {
+  const r = compileToData(name, source, options);
+  return "data" in r ? { program: makeProgram(r.data) } : r;
+}
+
+/**
+ * compile() without the final makeProgram(): what a compile worker runs and posts back (runtime/compile-worker.ts).
+ * Every check compile() makes is made here, so linking the data elsewhere fails only on store conflicts.
+ */
+export function compileToData(name: string, source: string, options: CompileOptions = {}): CompileDataResult {
   const file = basename(name);
   const diags = new DiagnosticList();
-  const fail = (): CompileResult => ({ diagnostics: formatDiagnostics(file, source, diags.items), errors: diags.items });
+  const fail = (): CompileDataResult => ({ diagnostics: formatDiagnostics(file, source, diags.items), errors: diags.items });
 
+  options.onPhase?.("parsing");
   const parsed = parseProgram(source);
   if ("error" in parsed) {
     diags.add(parsed.error.pos, parsed.error.message);
     return fail();
   }
   const root: StmtList = parsed.ast;
+  options.onPhase?.("checking");
   if (!checkDepth(root, diags, options.maxRecursionDepth ?? DEFAULT_MAX_RECURSION_DEPTH)) return fail();
   try {
     const data = compileTree(file, source, root, diags, options);
     if (data === null) return fail();
-    return { program: makeProgram(data) };
+    return { data };
   } catch (e) {
     // Every failure inside the compiler is a located error of this program, never an exception for the caller.
     if (e instanceof RangeError) {
@@ -290,14 +316,27 @@ function compileTree(file: string, source: string, root: StmtList, diags: Diagno
   // Groups no capture reference reads do not capture: fewer substrings per match, less GC. Apache benchmark
   // (6 of 11 groups unread), runtime only, CPU per 300k lines: 280 -> 245 ms together with the BMP twins.
   const regexes: RegexPlan[] = [];
+  // A pattern written many times with the same groups read is planned once, and shares one plan (link() builds one
+  // matcher per plan): the costs of a regex are paid per distinct pattern.
+  const plans = new Map<string, ReturnType<typeof planRegex>>();
+  const re2Errors = new Map<RegexPlan, string | null>();
   for (const p of table.patterns) {
     const used = p.usedGroups ?? new Set<number>();
-    const t = planRegex(p.pattern as string, { maxLength: options.maxRegexpLength, captures: used });
+    const planKey = `${[...used].sort((a, b) => a - b).join(",")}\0${p.pattern as string}`;
+    let t = plans.get(planKey);
+    if (t === undefined) {
+      t = planRegex(p.pattern as string, { maxLength: options.maxRegexpLength, captures: used });
+      plans.set(planKey, t);
+    }
     if (!t.ok) {
       diags.add(p.pos, `${t.error}`);
       continue;
     }
-    const re2Error = t.engine === "re2" ? re2CompileError(t.pattern) : null;
+    let re2Error = re2Errors.get(t);
+    if (re2Error === undefined) {
+      re2Error = t.engine === "re2" ? re2CompileError(t.pattern) : null;
+      re2Errors.set(t, re2Error);
+    }
     if (re2Error !== null) {
       diags.add(p.pos, `Can't compile regular expression /${p.pattern}/ for RE2: ${re2Error}.`);
       continue;
@@ -332,6 +371,7 @@ function compileTree(file: string, source: string, root: StmtList, diags: Diagno
   // of scanning), so it is used from SCAN_MIN_LITERALS on.
   const scanMin = options.literalScanMin ?? SCAN_MIN_LITERALS;
   const scanner = literals.filter((l) => l !== null).length >= scanMin ? new LiteralScanner(literals) : null;
+  options.onPhase?.("generating code");
   const code = generate(root, table, literals, scanner !== null, trace);
   const sourceLines = source.split("\n");
   const traceInfo = trace ? describeForTrace(file, table.patterns, code.conditions, sourceLines) : null;
@@ -373,6 +413,7 @@ function compileTree(file: string, source: string, root: StmtList, diags: Diagno
     regexes,
     literals,
     scanLiterals: scanner !== null,
+    literalTables: scanner === null ? null : scanner.tables(),
     keyArrays: code.keyArrays,
     logFilter: logFilter.length > 0 ? logFilter : null,
     hasBegin: code.hasBegin,
@@ -384,8 +425,9 @@ function compileTree(file: string, source: string, root: StmtList, diags: Diagno
     parsesRecords: table.records.length > 0,
   };
   // Building the function and its regexes is part of compiling: what would fail at load is reported here.
+  options.onPhase?.("building the function and regexes");
   programFactory(data.js);
-  for (const r of regexes) buildLineRegExp(r);
+  for (const r of new Set(regexes)) buildLineRegExp(r);
   return data;
 }
 
@@ -394,13 +436,24 @@ type ProgramFactory = (
   e: RuntimeErrorHandler, lit: readonly (string | null)[], scan: LiteralScanner | null, t: ProgramTracer | null, rl: RecordLink | undefined,
 ) => LinkedProgram;
 
+/**
+ * The factory built last. compile() builds it to prove the generated code parses, and a program linked in the same
+ * thread right after (one-shot, --compile_only, the daemon without a worker) would parse the same source again: for
+ * a 1 MB program that was a third of the whole compile (bench/compile-big.ts). A factory makes fresh closures on
+ * every call, so links may share it.
+ */
+let lastFactory: { js: string; factory: ProgramFactory } | null = null;
+
 function programFactory(js: string): ProgramFactory {
-  return new Function("H", "M", "R", "RB", "RG", "K", "onError", "LIT", "SCAN", "T", "RL", js) as ProgramFactory;
+  if (lastFactory !== null && lastFactory.js === js) return lastFactory.factory;
+  const factory = new Function("H", "M", "R", "RB", "RG", "K", "onError", "LIT", "SCAN", "T", "RL", js) as ProgramFactory;
+  lastFactory = { js, factory };
+  return factory;
 }
 
 /** Adds link() to compiled program data (from compile(), or from the compile worker). */
 export function makeProgram(data: CompiledProgramData): CompiledProgram {
-  const scanner = data.scanLiterals ? new LiteralScanner(data.literals) : null;
+  const scanner = data.literalTables === null ? null : new LiteralScanner(data.literalTables);
   const { regexes, literals } = data;
   return {
     ...data,
@@ -408,9 +461,21 @@ export function makeProgram(data: CompiledProgramData): CompiledProgram {
       if (records === undefined && data.parsesRecords) throw new Error(`${data.name} parses json/logfmt records: link() needs a RecordLink.`);
       // Regexes are built here, from plain data, so a plan made elsewhere (a worker) links the same way. Global
       // twins for subst(): replaceAll needs the `g` flag; the line regexes must not have it.
-      const lineRegexes = regexes.map((r) => buildLineRegExp(r));
-      const bmpRegexes = regexes.map((r, i) => (r.bmpSource === r.source ? lineRegexes[i]! : buildLineRegExp(r, true)));
-      const globals = regexes.map((r) => buildSubstRegExp(r));
+      // One set of matchers per distinct plan (compileTree shares a plan among copies of a pattern; structured
+      // cloning from the worker keeps that sharing). A line matcher holds no state between calls (no `g` flag).
+      const built = new Map<RegexPlan, { line: LineRegExp; bmp: LineRegExp; global: SubstRegExp }>();
+      const matchers = regexes.map((r) => {
+        let m = built.get(r);
+        if (m === undefined) {
+          const line = buildLineRegExp(r);
+          m = { line, bmp: r.bmpSource === r.source ? line : buildLineRegExp(r, true), global: buildSubstRegExp(r) };
+          built.set(r, m);
+        }
+        return m;
+      });
+      const lineRegexes = matchers.map((m) => m.line);
+      const bmpRegexes = matchers.map((m) => m.bmp);
+      const globals = matchers.map((m) => m.global);
       const keys = data.keyArrays.map((n) => new Array<string>(n).fill(""));
       const factory = programFactory(data.js);
       if (tracer === undefined) return factory(helpers, metrics, lineRegexes, bmpRegexes, globals, keys, onError, literals, scanner, null, records);

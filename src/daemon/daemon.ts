@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import type { Options } from "./options.js";
 import { Store } from "../metrics/store.js";
 import { Runtime } from "../runtime/index.js";
+import { CompileWorker } from "../runtime/compile-client.js";
 import { MetricsServer } from "../server/server.js";
 import type { LogFileInfo, LogPatternInfo, ProgramInfo, RemoteWriteTotals, StatusSource, TailerTotals } from "../server/status.js";
 import { createLineSource, type LineSource } from "./line-source.js";
@@ -57,7 +58,16 @@ export class Daemon implements StatusSource {
       maxRegexpLength: options.max_regexp_length,
       maxRecursionDepth: options.max_recursion_depth,
     });
-    this.programManager = new ProgramManager(options.progs, this.runtime, log.child({ component: "programs" }), options.dump_js);
+    const programLog = log.child({ component: "programs" });
+    // Programs compile in a worker thread, so a long compile (a 1 MB program, a hostile one) never stops /healthz,
+    // scrapes or line reading; linking stays here. Worker start-up is measured and logged (docs/hardening.md).
+    const compiler = new CompileWorker({
+      timeoutMs: options.compile_timeout,
+      compileOptions: this.runtime.compileOptions(),
+      onWorkerReady: (ms) => programLog.debug({ startMs: Math.round(ms) }, "Compile worker ready."),
+      onWorkerLost: (reason) => programLog.warn({ reason }, "Compile worker stopped; a new one takes the next compile."),
+    });
+    this.programManager = new ProgramManager(options.progs, this.runtime, programLog, options.dump_js, compiler);
     this.server = new MetricsServer({
       store: this.store,
       status: this,

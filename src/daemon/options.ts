@@ -46,6 +46,8 @@ export type Options = {
   stale_log_gc_interval: number;
   state_dir: string;
   state_save_interval: number;
+  /** Longest compile of one program in the daemon's compile worker (ms; 0: no limit). */
+  compile_timeout: number;
   ignore_filename_regex_pattern: string;
   metric_push_interval: number;
   metric_push_write_deadline: number;

@@ -1,11 +1,13 @@
 // Keeps the runtime's programs in step with the --progs folder: loads every *.mtail at start, reloads what
 // changed on a chokidar event or SIGHUP (a failed compile keeps the running version), unloads removed files.
+// With a compiler (the daemon's compile worker) programs compile off the main thread and are linked here.
 
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { watch, type FSWatcher } from "chokidar";
 import type { Logger } from "pino";
-import { listProgramFiles, type Runtime } from "../runtime/index.js";
+import type { CompileResult } from "../compiler/compile.js";
+import { listProgramFiles, type LoadResult, type Runtime } from "../runtime/index.js";
 import type { ProgramInfo } from "../server/status.js";
 
 /** Per-program counters the runtime does not keep. */
@@ -17,6 +19,12 @@ interface Tracked {
   /** When it last loaded and last failed to compile (ms since the epoch, 0 if never), for the status page. */
   lastLoadMs: number;
   lastCompileFailureMs: number;
+}
+
+/** Compiles a program somewhere else (the compile worker); resolves, never rejects. */
+export interface ProgramCompiler {
+  compile(name: string, source: string): Promise<CompileResult>;
+  close(): Promise<void>;
 }
 
 /** How long to wait after the last change event before rescanning: editors write a file in several steps. */
@@ -36,6 +44,7 @@ export class ProgramManager {
   /** Scans run one at a time; a change during a scan schedules one more. */
   private scanning: Promise<void> | null = null;
   private again = false;
+  private closed = false;
 
   constructor(
     private readonly progs: string,
@@ -43,6 +52,8 @@ export class ProgramManager {
     private readonly log: Logger,
     /** --dump_js: log each program's generated JavaScript when it loads. */
     private readonly dumpJs = false,
+    /** Where programs compile; owned (closed by close()). Without one they compile in place (runtime.load). */
+    private readonly compiler?: ProgramCompiler,
   ) {}
 
   /** Loads every program once. Resolves with the number that failed to compile. */
@@ -85,12 +96,14 @@ export class ProgramManager {
     return this.scanning;
   }
 
-  /** Stops watching. */
+  /** Stops watching and compiling (a compile in flight ends as a failure, so a scan in progress ends soon). */
   async close(): Promise<void> {
+    this.closed = true;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     await this.watcher?.close();
     this.watcher = null;
+    await this.compiler?.close();
     await this.scanning;
   }
 
@@ -120,6 +133,12 @@ export class ProgramManager {
     }, SETTLE_MS);
   }
 
+  /** Compiles and links one program; linking (store declarations, regexes, the function) is on this thread. */
+  private async load(file: string, source: string): Promise<LoadResult> {
+    if (this.compiler === undefined) return this.runtime.load(file, source);
+    return this.runtime.install(file, await this.compiler.compile(file, source));
+  }
+
   private async scanOnce(): Promise<void> {
     let files: string[];
     try {
@@ -131,6 +150,7 @@ export class ProgramManager {
     }
     const present = new Set<string>();
     for (const file of files) {
+      if (this.closed) return;
       const name = path.basename(file);
       present.add(name);
       let source: string;
@@ -146,7 +166,9 @@ export class ProgramManager {
       if (t.source === source) continue;
       t.source = source;
       const reload = t.loads > 0;
-      const r = this.runtime.load(file, source);
+      const r = await this.load(file, source);
+      // Stopping: the compile was cut short, which says nothing about the program.
+      if (this.closed) return;
       if (r.ok) {
         t.loads++;
         t.lastLoadMs = Date.now();

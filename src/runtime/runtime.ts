@@ -59,6 +59,8 @@ export interface ProgramStatus {
   /** The last compile error text, "" after a successful load. */
   lastCompileError: string;
   lines: number;
+  /** Lines (records) that matched at least one of its line patterns or json/logfmt blocks. */
+  matchedLines: number;
   runtimeErrors: number;
   /** The last runtime error message, "" if none. */
   lastRuntimeError: string;
@@ -92,6 +94,7 @@ interface ProgramState {
   program: LoadedProgram | null;
   lastCompileError: string;
   lines: number;
+  matchedLines: number;
   runtimeErrors: number;
   lastRuntimeError: string;
   lastRuntimeErrorMs: number;
@@ -313,8 +316,9 @@ export class Runtime {
       const state = active[i] as ProgramState;
       const p = state.program as LoadedProgram;
       if (p.filter !== null && !this.fileMatches(p, filename)) continue;
-      if ((++state.lines & TIME_SAMPLE_MASK) !== 0) p.linked.line(text, filename, astral);
-      else this.timedLine(state, p, text, filename, astral);
+      if ((++state.lines & TIME_SAMPLE_MASK) !== 0) {
+        if (p.linked.line(text, filename, astral)) state.matchedLines++;
+      } else if (this.timedLine(state, p, text, filename, astral)) state.matchedLines++;
     }
   };
 
@@ -331,10 +335,11 @@ export class Runtime {
   };
 
   /** Runs one program on one line and adds the time it took to the program's sample. */
-  private timedLine(state: ProgramState, p: LoadedProgram, text: string, filename: string, astral: boolean): void {
+  private timedLine(state: ProgramState, p: LoadedProgram, text: string, filename: string, astral: boolean): boolean {
     const start = process.hrtime.bigint();
-    p.linked.line(text, filename, astral);
+    const hit = p.linked.line(text, filename, astral);
     state.sampledNs += process.hrtime.bigint() - start;
+    return hit;
   }
 
   /** Status of every program that was ever loaded or failed to load. */
@@ -344,6 +349,7 @@ export class Runtime {
       loaded: s.program !== null,
       lastCompileError: s.lastCompileError,
       lines: s.lines,
+      matchedLines: s.matchedLines,
       runtimeErrors: s.runtimeErrors,
       lastRuntimeError: s.lastRuntimeError,
       lastRuntimeErrorMs: s.lastRuntimeErrorMs,
@@ -363,7 +369,7 @@ export class Runtime {
   private stateFor(key: string): ProgramState {
     let s = this.states.get(key);
     if (s === undefined) {
-      s = { name: key, program: null, lastCompileError: "", lines: 0, runtimeErrors: 0, lastRuntimeError: "", lastRuntimeErrorMs: 0, lastRuntimeErrorLine: "", lastRuntimeErrorFile: "", lastLoggedMs: -Infinity, suppressed: 0, sampledNs: 0n, fieldCounters: new Float64Array(3) };
+      s = { name: key, program: null, lastCompileError: "", lines: 0, matchedLines: 0, runtimeErrors: 0, lastRuntimeError: "", lastRuntimeErrorMs: 0, lastRuntimeErrorLine: "", lastRuntimeErrorFile: "", lastLoggedMs: -Infinity, suppressed: 0, sampledNs: 0n, fieldCounters: new Float64Array(3) };
       this.states.set(key, s);
     }
     return s;

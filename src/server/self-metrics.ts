@@ -82,6 +82,7 @@ function registerOwnMetrics(registry: Registry<RegistryContentType>, status: Sta
   const perFile = (name: string, help: string, pick: (f: FileRow) => number) =>
     labelledCounter(name, help, "logfile", () => status.files(), (f) => f.path, pick);
   perProgram("logtally_lines_total", "Log lines processed by each program (records, for sources with --log_format or a multi-line rule: a record of several lines counts once).", (p) => p.lines);
+  perProgram("logtally_lines_matched_total", "Log lines (records) that matched at least one pattern of each program: a line regex, or a json/logfmt block that parsed.", (p) => p.matchedLines);
   perProgram("logtally_runtime_errors_total", "Runtime errors of each program (the line is abandoned for that program).", (p) => p.runtimeErrors);
   perProgram("logtally_program_loads_total", "Successful loads and reloads of each program.", (p) => p.loads);
   perProgram("logtally_program_compile_failures_total", "Failed compilations of each program (a failed reload keeps the old version).", (p) => p.compileFailures);

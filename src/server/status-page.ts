@@ -67,10 +67,10 @@ function programTable(programs: readonly ProgramInfo[], nowMs: number): string {
       p.lastCompileError !== "" ? `<pre>${escapeHtml(p.lastCompileError)}</pre>` : "",
       p.lastRuntimeError !== "" ? runtimeErrorDetail(p, nowMs) : "",
     ].join("");
-    return `<tr><td class="name"><code>${escapeHtml(p.name)}</code></td><td>${state}${detail}</td><td class="n">${p.lines}</td>` +
+    return `<tr><td class="name"><code>${escapeHtml(p.name)}</code></td><td>${state}${detail}</td><td class="n">${p.lines}</td><td class="n">${p.matchedLines ?? ""}</td>` +
       `<td class="n">${p.runtimeErrors}</td><td class="n">${p.loads}</td><td class="n">${p.compileFailures}</td></tr>`;
   });
-  return `<table><tr><th>Program</th><th>Status</th><th>Lines</th><th>Runtime errors</th><th>Loads</th><th>Compile failures</th></tr>
+  return `<table><tr><th>Program</th><th>Status</th><th>Lines</th><th title="Lines that matched at least one pattern (a line regex, or a json/logfmt block that parsed)">Matched</th><th>Runtime errors</th><th>Loads</th><th>Compile failures</th></tr>
 ${rows.join("\n")}</table>`;
 }
 

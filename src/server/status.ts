@@ -8,7 +8,10 @@ export interface ProgramInfo {
   readonly loaded: boolean;
   /** The last compile error (file:line:col, excerpt, caret), "" when the last load succeeded. */
   readonly lastCompileError: string;
+  /** Lines (records) run through the program. */
   readonly lines: number;
+  /** Of those, the lines that matched at least one of its patterns (a line regex, a json/logfmt block that parsed). */
+  readonly matchedLines?: number;
   readonly runtimeErrors: number;
   readonly lastRuntimeError: string;
   /** When the last runtime error happened (ms since the epoch, 0 or absent if never), on which line of which file. */

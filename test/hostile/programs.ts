@@ -69,3 +69,21 @@ hostilePrograms.push({
   source: `counter c\n${nest("json(", "$0", ")", 300)} {\n  c++\n}\n`,
   error: ["2:1255", NESTING],
 });
+
+/**
+ * About `bytes` of ordinary rules, each with its own counter and regex (~165 bytes a rule, ~6,100 rules a MB):
+ * a program that is slow to compile only because it is large (1 MB: ~2 s of CPU), for the compile-worker tests.
+ */
+export function largeProgram(bytes: number): string {
+  const rules: string[] = [];
+  let size = 0;
+  for (let i = 0; size < bytes; i++) {
+    const rule =
+      `counter requests_${i}_total by method, code\n` +
+      `/^(?P<method>GET|POST) \\/api\\/v${i}\\/items (?P<code>\\d{3}) (?P<bytes>\\d+)$/ {\n` +
+      `  requests_${i}_total[$method][$code]++\n}\n`;
+    rules.push(rule);
+    size += rule.length;
+  }
+  return rules.join("");
+}

@@ -57,7 +57,7 @@ describe("status page in a browser (integration)", function () {
     // 503 "starting" until start-up is over, then 503 naming the program.
     await waitForBody(port, "/readyz", (b) => b.includes("never compiled: broken.mtail"));
     expect((await httpGet({ port }, "/readyz")).status).to.equal(503);
-    appendFileSync(log, "value 12\nvalue twelve-and-a-bit\n");
+    appendFileSync(log, "value 12\nnot a value line\nvalue twelve-and-a-bit\n");
     await waitForBody(port, "/", (b) => b.includes("twelve-and-a-bit"));
 
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60_000 });
@@ -86,5 +86,11 @@ describe("status page in a browser (integration)", function () {
     expect(text).to.match(/compile failed: not running at \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ/);
     expect(text).to.match(/Last runtime error at \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \(\d+ s ago\): .*twelve-and-a-bit/);
     expect(text).to.include(`on the line in ${log}: value twelve-and-a-bit`);
+    // values.mtail read 3 lines, of which 2 matched its pattern (the runtime error does not unmatch a line).
+    const header = await page.locator("table").nth(1).locator("th").allInnerTexts();
+    const row = await page.locator("tr", { hasText: "values.mtail" }).locator("td").allInnerTexts();
+    const column = (name: string): string | undefined => row[header.indexOf(name)];
+    expect(header).to.include.members(["Lines", "Matched"]);
+    expect([column("Lines"), column("Matched")]).to.deep.equal(["3", "2"]);
   });
 });

@@ -43,6 +43,11 @@ const good: { name: string; src: string; want: string }[] = [
   { name: "CRLF line ends", src: "counter a\r\n/x/ {\r\n  a++\r\n}\r\n", want: "counter a cond[expr(++)]" },
   { name: "assignment forms", src: "a = 1\na += 2\na--\n", want: "expr(=) expr(+=) expr(--)" },
   { name: "logical not and defined", src: "!defined($x) && /a/ {\n}\n", want: "cond[]" },
+  // The statement rule parses the leading expression once and then decides (grammar: CondOrExprStmt).
+  { name: "assignment to an indexed, a negated and a bracketed left side", src: "a[$1] = 1\n-a = 2\n(a + b) += 3\n", want: "expr(=) expr(=) expr(+=)" },
+  { name: "expression statements of every size", src: "a\na + b\na =~ /x/\nlen(a)\nx = len\n", want: "expr expr(+) expr(=~) expr expr(=)" },
+  { name: "a condition that is an assignment's look-alike", src: "a == 1 {\n}\na=~/x/ {\n}\n", want: "cond[] cond[]" },
+  { name: "keywords inside longer names, builtins as prefixes", src: "counter counters\ngauge timer_1\nstrings = 1\nlength = 2\n", want: "counter counters gauge timer_1 expr(=) expr(=)" },
 ];
 
 describe("parser: programs that parse", () => {
@@ -64,6 +69,19 @@ describe("parser: programs that parse", () => {
     expect(rhs(b)).to.include({ kind: "BinaryExpr", op: "&&" });
   });
 
+  it("counts lines and columns as before, in UTF-16 units, after comments, CRLF and astral characters", () => {
+    // Columns count UTF-16 code units (as peggy's location() did): "𝔸" is two of them.
+    const r = parseProgram('# 𝔸 comment\r\ntext t\n/x/ {\n  t = "𝔸𝔸"\n}\n\n  counter z\n');
+    if ("error" in r) throw new Error(r.error.message);
+    const [t, cond, z] = r.ast.body as [Stmt, Stmt, Stmt];
+    expect(t.pos).to.deep.equal({ line: 2, col: 6, endLine: 2, endCol: 6 });
+    expect(cond.kind === "CondStmt" ? cond.truth.pos : null).to.deep.equal({ line: 3, col: 5, endLine: 5, endCol: 5 });
+    const assign = cond.kind === "CondStmt" ? cond.truth.body[0] : undefined;
+    expect(assign?.kind === "ExprStmt" && assign.expr.kind === "BinaryExpr" ? assign.expr.rhs.pos : null).to.deep.equal({ line: 4, col: 7, endLine: 4, endCol: 12 });
+    expect(z.pos).to.deep.equal({ line: 7, col: 11, endLine: 7, endCol: 11 });
+    expect(r.ast.pos).to.deep.equal({ line: 1, col: 1, endLine: 8, endCol: 1 });
+  });
+
   it("records the declaration name position mtail prints in HELP", () => {
     const r = parseProgram("# comment\ncounter bytes by method\n");
     if ("error" in r) throw new Error(r.error.message);
@@ -83,6 +101,10 @@ describe("parser: programs that parse", () => {
 
 const bad: { name: string; src: string; line: number; col: number }[] = [
   { name: "unterminated block", src: "/a/ {\n  x++\n", line: 3, col: 1 },
+  { name: "assignment to a sum", src: "a + b = 1\n", line: 1, col: 7 },
+  { name: "assignment to a match", src: "a =~ /x/ = 1\n", line: 1, col: 10 },
+  { name: "assignment inside a condition", src: "a = 1 {\n}\n", line: 1, col: 7 },
+  { name: "keyword as an assigned name", src: "counter c\nelse = 1\n", line: 2, col: 1 },
   { name: "unterminated regex", src: "/a {\n}\n", line: 1, col: 5 },
   { name: "missing closing quote", src: "t = \"abc\n", line: 1, col: 5 },
   { name: "keyword as a name", src: "counter counter\n", line: 1, col: 9 },

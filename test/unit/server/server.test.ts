@@ -30,7 +30,7 @@ describe("server/MetricsServer", () => {
   let ready = false;
   let notReady = "";
   const programs: ProgramInfo[] = [
-    { name: "count.mtail", loaded: true, lastCompileError: "", lines: 3, runtimeErrors: 1, lastRuntimeError: "bad <number>", loads: 1, compileFailures: 0 },
+    { name: "count.mtail", loaded: true, lastCompileError: "", lines: 3, matchedLines: 2, runtimeErrors: 1, lastRuntimeError: "bad <number>", loads: 1, compileFailures: 0 },
     { name: "broken.mtail", loaded: false, lastCompileError: "broken.mtail:3:3-5: Identifier `b' not declared.\n  b++\n  ^", lines: 0, runtimeErrors: 0, lastRuntimeError: "", loads: 0, compileFailures: 2 },
   ];
   const status: StatusSource = {
@@ -61,6 +61,7 @@ describe("server/MetricsServer", () => {
     expect(r.type).to.match(/^text\/plain; version=0\.0\.4/);
     expect(r.body).to.include('lines_seen{kind="get",prog="count.mtail"} 2');
     expect(r.body).to.include('logtally_lines_total{prog="count.mtail"} 3');
+    expect(r.body).to.include('logtally_lines_matched_total{prog="count.mtail"} 2');
     expect(r.body).to.include('logtally_program_compile_failures_total{prog="broken.mtail"} 2');
     expect(r.body).to.include('logtally_log_rotations_total{logfile="/var/log/app.log"} 1');
     expect(r.body).to.include("logtally_files_tailed 1");
@@ -86,6 +87,13 @@ describe("server/MetricsServer", () => {
     const page = (await get("/")).body;
     expect(page).to.include("Read 7 lines (90 bytes) with 1 files open; 1 rotations, 4 truncations, 2 lines cut, 5 read errors.");
     expect(page).to.include("<th>Lines cut</th>");
+  });
+
+  it("shows per program the lines read and the lines that matched a pattern", async () => {
+    const page = (await get("/")).body;
+    expect(page).to.match(/<th>Lines<\/th><th [^>]*>Matched<\/th>/);
+    // count.mtail's row: 3 lines read, 2 matched, in that order.
+    expect(page).to.match(/<code>count\.mtail<\/code>.*?<td class="n">3<\/td><td class="n">2<\/td>/s);
   });
 
   it("serves OpenMetrics when Accept asks for it", async () => {
