@@ -1,13 +1,16 @@
-// `node dist/bench/scrape-slices.js [series] [sync|sliced]`: renders the Prometheus text of a store holding one 2-key
-// metric with that many series, three times, in one synchronous pass or in slices (what /metrics does), and prints
-// the total and the longest slice (wall and CPU). Figures in docs/performance.md ("Sliced scrapes").
+// `node dist/bench/scrape-slices.js [series] [sync|sliced|protobuf-sync|protobuf-sliced]`: renders the Prometheus text
+// (or the delimited protobuf exposition) of a store holding one 2-key metric with that many series, three times, in
+// one synchronous pass or in slices (what /metrics does), and prints the total and the longest slice (wall and CPU).
+// Figures in docs/performance.md ("Sliced scrapes").
 import { Slicer } from "../src/exporter/slicer.js";
 import { StoreExposition } from "../src/exporter/prometheus-text.js";
+import { encodeStore, encodeStoreSliced } from "../src/exporter/prometheus-protobuf.js";
 import { Store } from "../src/metrics/store.js";
 import { Kind, ValueType } from "../src/metrics/types.js";
 
 const series = Number(process.argv[2] ?? 200_000);
-const mode = process.argv[3] === "sync" ? "sync" : "sliced";
+const MODES = ["sync", "sliced", "protobuf-sync", "protobuf-sliced"] as const;
+const mode = MODES.find((m) => m === process.argv[3]) ?? "sliced";
 const store = new Store();
 const m = store.declare({
   name: "requests_total", program: "hc.mtail", kind: Kind.Counter, type: ValueType.Int, keys: ["user", "path"],
@@ -43,6 +46,14 @@ for (let r = 0; r < 3; r++) {
   if (mode === "sync") {
     for (const c of new StoreExposition(store, {}).chunks()) chars += c.length;
     runs.push(`${(performance.now() - t0).toFixed(0)} ms`);
+  } else if (mode === "protobuf-sync") {
+    chars = encodeStore(store, {}).buffer.length;
+    runs.push(`${(performance.now() - t0).toFixed(0)} ms`);
+  } else if (mode === "protobuf-sliced") {
+    const slicer = new MeasuredSlicer();
+    for (const p of (await encodeStoreSliced(store, {}, [], slicer)).pieces) chars += p.length;
+    slicer.note();
+    runs.push(`${(performance.now() - t0).toFixed(0)} ms (longest slice ${slicer.longestWall.toFixed(0)} ms wall, ${slicer.longestCpu.toFixed(0)} ms CPU; ${slicer.pauses} slices)`);
   } else {
     const slicer = new MeasuredSlicer();
     for (const c of (await StoreExposition.sliced(store, {}, slicer)).chunks()) {

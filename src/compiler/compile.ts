@@ -16,7 +16,7 @@ import { DiagnosticList, formatDiagnostics, formatPos, type Diagnostic } from ".
 import { parseProgram } from "./parse.js";
 import { buildLineRegExp, buildSubstRegExp, re2CompileError, type LineRegExp, type SubstRegExp } from "./line-regexp.js";
 import { planRegex, type RegexPlan } from "./regex-engine.js";
-import { LiteralScanner } from "./literal-scan.js";
+import { LiteralScanner, type LiteralScanTables } from "./literal-scan.js";
 import { requiredLiteral } from "./required-literal.js";
 
 /** Programs with at least this many required literals find them in one pass over each line (literal-scan.ts). */
@@ -203,6 +203,8 @@ export interface CompiledProgramData {
   readonly literals: readonly (string | null)[];
   /** Whether the line function finds the literals with one LiteralScanner pass. */
   readonly scanLiterals: boolean;
+  /** That scanner's automaton, built once by the compiler (null without scanLiterals). */
+  readonly literalTables: LiteralScanTables | null;
   /** Size of each label-key array the generated code fills (K[i]). */
   readonly keyArrays: readonly number[];
 }
@@ -411,6 +413,7 @@ function compileTree(file: string, source: string, root: StmtList, diags: Diagno
     regexes,
     literals,
     scanLiterals: scanner !== null,
+    literalTables: scanner === null ? null : scanner.tables(),
     keyArrays: code.keyArrays,
     logFilter: logFilter.length > 0 ? logFilter : null,
     hasBegin: code.hasBegin,
@@ -450,7 +453,7 @@ function programFactory(js: string): ProgramFactory {
 
 /** Adds link() to compiled program data (from compile(), or from the compile worker). */
 export function makeProgram(data: CompiledProgramData): CompiledProgram {
-  const scanner = data.scanLiterals ? new LiteralScanner(data.literals) : null;
+  const scanner = data.literalTables === null ? null : new LiteralScanner(data.literalTables);
   const { regexes, literals } = data;
   return {
     ...data,

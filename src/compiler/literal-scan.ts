@@ -5,12 +5,26 @@
 // in the 42 searches of each line (~48 ns each). The automaton reads each character of the line once, whatever the
 // number of literals.
 
-/** Built once per program from its patterns' required literals (null: the pattern has none). */
+/**
+ * A scanner's automaton as plain data (typed arrays: structured cloning copies them as blocks), so a program compiled
+ * in a worker is linked without building it again: for 6,118 literals (a 1 MB program) building took 70-106 ms.
+ */
+export interface LiteralScanTables {
+  readonly size: number;
+  readonly ascii: Uint16Array;
+  readonly wide: ReadonlyArray<readonly [number, number]>;
+  readonly classes: number;
+  readonly delta: Int32Array;
+  readonly outStart: Int32Array;
+  readonly outputs: Int32Array;
+}
+
+/** Built once per program from its patterns' required literals (null: the pattern has none), or from its tables. */
 export class LiteralScanner {
   /** Number of literals; `found` arrays passed to scan() need this many elements. */
   readonly size: number;
   /** Character class of each code unit below 128; others go through `wide`. 0 is "in no literal". */
-  private readonly ascii = new Uint16Array(128);
+  private readonly ascii: Uint16Array = new Uint16Array(128);
   private readonly wide = new Map<number, number>();
   private readonly classes: number;
   /**
@@ -22,7 +36,19 @@ export class LiteralScanner {
   private readonly outStart: Int32Array;
   private readonly outputs: Int32Array;
 
-  constructor(literals: readonly (string | null)[]) {
+  constructor(from: readonly (string | null)[] | LiteralScanTables) {
+    if (!Array.isArray(from)) {
+      const t = from as LiteralScanTables;
+      this.size = t.size;
+      this.ascii = t.ascii;
+      this.wide = new Map(t.wide);
+      this.classes = t.classes;
+      this.delta = t.delta;
+      this.outStart = t.outStart;
+      this.outputs = t.outputs;
+      return;
+    }
+    const literals = from as readonly (string | null)[];
     this.size = literals.length;
     let classes = 1;
     const classOf = (c: number): number => {
@@ -94,6 +120,12 @@ export class LiteralScanner {
       if ((this.outStart[to + 1] as number) > (this.outStart[to] as number)) delta[i] = ~to;
     }
     this.delta = delta;
+  }
+
+  /** The automaton as data (shared, not copied: neither side changes it). */
+  tables(): LiteralScanTables {
+    const { size, ascii, classes, delta, outStart, outputs } = this;
+    return { size, ascii, wide: [...this.wide], classes, delta, outStart, outputs };
   }
 
   /** Sets found[i] = stamp for every literal i that `line` contains (other entries are left as they were). */

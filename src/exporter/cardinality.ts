@@ -70,3 +70,77 @@ async function mostVariedLabel(m: Metric, slicer: WorkSlicer): Promise<MetricCar
   }
   return best;
 }
+
+/** When CardinalityCache measures again. */
+export interface CardinalityCacheOptions {
+  /** A view is reused at least this long, however the store changed (default 2 s)... */
+  minIntervalMs?: number;
+  /** ...and at least this many times as long as the measurement took (default 10), so a slow one is rare... */
+  costFactor?: number;
+  /** ...and up to this long while no metric's series count changed (default 60 s). */
+  maxAgeMs?: number;
+  now?: () => number;
+}
+
+/**
+ * The cardinality view shared by every request (status page, /api/cardinality): requests that arrive while it is
+ * measured wait for that measurement, and a view is reused for a while, so a burst of requests on a store of
+ * millions of series walks it once, not once per request.
+ */
+export class CardinalityCache {
+  private last: { view: Cardinality; atMs: number; costMs: number; signature: string } | null = null;
+  private pending: Promise<Cardinality> | null = null;
+  /** Measurements made so far (for tests and the curious). */
+  measurements = 0;
+  private readonly minIntervalMs: number;
+  private readonly costFactor: number;
+  private readonly maxAgeMs: number;
+  private readonly now: () => number;
+
+  constructor(private readonly store: Store, private readonly top: number, opts: CardinalityCacheOptions = {}) {
+    this.minIntervalMs = opts.minIntervalMs ?? 2000;
+    this.costFactor = opts.costFactor ?? 10;
+    this.maxAgeMs = opts.maxAgeMs ?? 60_000;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** The view, measured now (in slices of `slicer`) or reused. */
+  get(slicer: WorkSlicer): Promise<Cardinality> {
+    if (this.pending !== null) return this.pending;
+    const signature = seriesSignature(this.store);
+    const last = this.last;
+    if (last !== null) {
+      const age = this.now() - last.atMs;
+      if (age < Math.max(this.minIntervalMs, this.costFactor * last.costMs)) return Promise.resolve(last.view);
+      if (age < this.maxAgeMs && signature === last.signature) return Promise.resolve(last.view);
+    }
+    const startMs = this.now();
+    this.measurements++;
+    this.pending = measureCardinality(this.store, this.top, slicer).then(
+      (view) => {
+        this.last = { view, atMs: this.now(), costMs: this.now() - startMs, signature };
+        this.pending = null;
+        return view;
+      },
+      (err: unknown) => {
+        this.pending = null;
+        throw err;
+      },
+    );
+    return this.pending;
+  }
+}
+
+/**
+ * A hash of each metric's series count and dropped updates: what the view shows changes only when this does (or
+ * when labels churn at a constant count, which maxAgeMs covers). One pass over the metrics, no allocation.
+ */
+function seriesSignature(store: Store): string {
+  let h = 0x811c9dc5;
+  const metrics = store.metrics();
+  for (const m of metrics) {
+    h = Math.imul(h ^ m.size, 0x01000193);
+    h = Math.imul(h ^ m.dropped, 0x01000193);
+  }
+  return `${metrics.length}:${h >>> 0}`;
+}

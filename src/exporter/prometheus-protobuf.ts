@@ -11,9 +11,11 @@ import {
   numberOf,
   planFamilies,
   sortSeries,
+  sortSeriesSliced,
   type FamilyPlan,
   type PrometheusOptions,
   type SeriesOrder,
+  type WorkSlicer,
 } from "./prometheus-families.js";
 import {
   METRIC_FIELD_KEY,
@@ -63,6 +65,52 @@ export function encodeStore(
   return { buffer: w.finish(), skipped };
 }
 
+/** Series encoded between two looks at the slicer's clock (one takes ~1-3 us). */
+const SERIES_STEP = 64;
+
+/**
+ * encodeStore's bytes, made in slices with `slicer.pause()` between them, so a scrape of millions of series leaves
+ * the event loop free (/healthz, log lines) meanwhile: the series are sorted and checked by sortSeriesSliced (every
+ * ExpositionError before any byte), then each family's series are encoded a slice at a time into pieces, and the
+ * family's length prefix and head are written once its body length is known. Series deleted during a pause are
+ * left out. Resolves with the pieces, to be written in order.
+ */
+export async function encodeStoreSliced(
+  store: Store,
+  opts: PrometheusOptions,
+  before: readonly MetricFamilyMessage[],
+  slicer: WorkSlicer,
+): Promise<{ pieces: Uint8Array[]; skipped: string[] }> {
+  const { families: plans, skipped } = planFamilies(store, opts);
+  const emitTs = opts.emitTimestamp ?? false;
+  const orders: SeriesOrder[] = [];
+  for (const plan of plans) orders.push(await sortSeriesSliced(plan, slicer));
+  const pieces: Uint8Array[] = [];
+  if (before.length > 0) pieces.push(encodeFamilies(before));
+  for (let k = 0; k < plans.length; k++) {
+    const plan = plans[k]!;
+    const head = MetricFamilyType.encode({ name: plan.name, help: plan.help, type: typeNumber(plan) }).finish();
+    const body: Uint8Array[] = [];
+    let bodyLength = head.length;
+    const order = orders[k]!;
+    for (let at = 0; at < order.ids.length; ) {
+      const w = Writer.create();
+      // At least one step per slice, so a slicer that is always due still makes progress.
+      do {
+        const end = Math.min(order.ids.length, at + SERIES_STEP);
+        forEachMetric(plan, order, emitTs, (m) => MetricMessageType.encode(m as unknown as Record<string, unknown>, w.uint32(METRIC_FIELD_KEY).fork()).ldelim(), at, end);
+        at = end;
+      } while (at < order.ids.length && !slicer.due());
+      const piece = w.finish();
+      body.push(piece);
+      bodyLength += piece.length;
+      if (slicer.due()) await slicer.pause();
+    }
+    pieces.push(Writer.create().uint32(bodyLength).finish(), head, ...body);
+  }
+  return { pieces, skipped };
+}
+
 /**
  * The store's families as MetricFamily message objects (one tree: for tests and small stores; the server uses
  * encodeStore). Throws ExpositionError where the text formats do.
@@ -90,12 +138,19 @@ function typeNumber(plan: FamilyPlan): number {
   return plan.type === "counter" ? MetricType.COUNTER : plan.type === "histogram" ? MetricType.HISTOGRAM : MetricType.GAUGE;
 }
 
-/** Makes each series' Metric message in output order and hands it to `use`. */
-function forEachMetric(plan: FamilyPlan, order: SeriesOrder, emitTs: boolean, use: (m: MetricMessage) => void): void {
-  for (let i = 0; i < order.ids.length; i++) {
+/**
+ * Makes the Metric message of each series in output order (of rows `from` to `to`) and hands it to `use`. A series
+ * whose creation number changed since a sliced sort read it (deleted while paused) is skipped.
+ */
+function forEachMetric(
+  plan: FamilyPlan, order: SeriesOrder, emitTs: boolean, use: (m: MetricMessage) => void, from = 0, to = order.ids.length,
+): void {
+  const seqs = order.seqs;
+  for (let i = from; i < to; i++) {
     const source = plan.sources[order.sources[i]!]!;
     const id = order.ids[i]!;
     const m = source.metric;
+    if (seqs !== undefined && m.seqOf(id) !== seqs[i]) continue;
     const label: LabelPair[] = source.labelNames.map((name, j) => ({ name, value: labelValue(source, id, j) }));
     const msg: MetricMessage = { label };
     if (plan.type === "counter") {

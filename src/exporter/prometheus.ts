@@ -13,7 +13,7 @@ import {
 } from "./prometheus-families.js";
 import type { WorkSlicer } from "./prometheus-families.js";
 import { StoreExposition, type TextSink } from "./prometheus-text.js";
-import { encodeStore, promClientFamilies, type PromClientMetric } from "./prometheus-protobuf.js";
+import { encodeStore, encodeStoreSliced, promClientFamilies, type PromClientMetric } from "./prometheus-protobuf.js";
 
 export { ExpositionError, collectFamilies, formatPromValue } from "./prometheus-families.js";
 export type { Family, PrometheusOptions, Sample } from "./prometheus-families.js";
@@ -103,6 +103,23 @@ export class StoreRegistry extends Registry<RegistryContentType> {
    * of an OpenMetrics one in place. Rejects with ExpositionError where the text formats fail.
    */
   async protobuf(): Promise<Buffer> {
+    const { buffer, skipped } = encodeStore(this.store, this.options, await this.ownFamilies());
+    if (skipped.length > 0) this.options.onSkipped?.(skipped);
+    return Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  }
+
+  /**
+   * What protobuf() returns, as pieces to write in order, made in slices with `slicer.pause()` between them
+   * (encodeStoreSliced): millions of series never hold the event loop. Rejects with ExpositionError before any piece.
+   */
+  async protobufSliced(slicer: WorkSlicer): Promise<Uint8Array[]> {
+    const { pieces, skipped } = await encodeStoreSliced(this.store, this.options, await this.ownFamilies(), slicer);
+    if (skipped.length > 0) this.options.onSkipped?.(skipped);
+    return pieces;
+  }
+
+  /** prom-client's own metrics as MetricFamily messages. */
+  private async ownFamilies() {
     this.ownOnly = true;
     let pending: Promise<unknown>;
     try {
@@ -110,10 +127,7 @@ export class StoreRegistry extends Registry<RegistryContentType> {
     } finally {
       this.ownOnly = false;
     }
-    const own = promClientFamilies((await pending) as PromClientMetric[]);
-    const { buffer, skipped } = encodeStore(this.store, this.options, own);
-    if (skipped.length > 0) this.options.onSkipped?.(skipped);
-    return Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    return promClientFamilies((await pending) as PromClientMetric[]);
   }
 
   /** Registered metrics, then the store's families as they are now (for prom-client's JSON and string views). */

@@ -18,6 +18,9 @@ export interface CompileWorkerOptions {
   onWorkerReady?: (startMs: number) => void;
   /** Told when a worker is stopped for a compile over budget, or dies (out of memory, a crash). */
   onWorkerLost?: (reason: string) => void;
+  /** Tests: another worker script speaking the same protocol (compile-protocol.ts), and its workerData. */
+  workerUrl?: URL;
+  workerData?: unknown;
 }
 
 interface Job {
@@ -95,7 +98,7 @@ export class CompileWorker {
   }
 
   private spawn(): void {
-    const w = new Worker(new URL("./compile-worker.js", import.meta.url));
+    const w = new Worker(this.opts.workerUrl ?? new URL("./compile-worker.js", import.meta.url), { workerData: this.opts.workerData });
     this.worker = w;
     this.ready = false;
     this.spawnedAt = performance.now();

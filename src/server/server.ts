@@ -6,7 +6,7 @@ import { lstat, unlink } from "node:fs/promises";
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
-import { measureCardinality } from "../exporter/cardinality.js";
+import { CardinalityCache } from "../exporter/cardinality.js";
 import { jsonChunks } from "../exporter/json.js";
 import { ExpositionError, PROTOBUF_CONTENT_TYPE, StoreRegistry } from "../exporter/prometheus.js";
 import { Slicer } from "../exporter/slicer.js";
@@ -61,6 +61,8 @@ export class MetricsServer {
   private readonly prometheus: StoreRegistry;
   private readonly openMetrics: StoreRegistry;
   private lastSkippedLogMs = -Infinity;
+  /** One measurement shared by concurrent requests and reused a while (a burst on 1M series walks them once). */
+  private readonly cardinality: CardinalityCache;
 
   constructor(private readonly opts: ServerOptions) {
     const exposition = {
@@ -72,6 +74,7 @@ export class MetricsServer {
     this.prometheus = new StoreRegistry(opts.store, { ...exposition, format: "prometheus" });
     this.openMetrics = new StoreRegistry(opts.store, { ...exposition, format: "openmetrics" });
     registerSelfMetrics([this.prometheus, this.openMetrics], opts.status, opts.store);
+    this.cardinality = new CardinalityCache(opts.store, CARDINALITY_TOP);
     this.guard = new WebGuard(undefined, 0, opts.log);
   }
 
@@ -194,11 +197,11 @@ export class MetricsServer {
       case "/json":
         return stream(res, "application/json; charset=utf-8", jsonChunks(this.opts.store), new Slicer());
       case "/api/cardinality": {
-        const cardinality = await measureCardinality(this.opts.store, CARDINALITY_TOP, new Slicer());
+        const cardinality = await this.cardinality.get(new Slicer());
         return send(res, 200, "application/json; charset=utf-8", JSON.stringify(cardinality, null, 2) + "\n");
       }
       case "/": {
-        const cardinality = await measureCardinality(this.opts.store, CARDINALITY_TOP, new Slicer());
+        const cardinality = await this.cardinality.get(new Slicer());
         return send(res, 200, "text/html; charset=utf-8", renderStatusPage(this.opts.status, this.opts.version, Date.now(), cardinality));
       }
       case "/healthz":
@@ -239,20 +242,16 @@ export class MetricsServer {
     const format = chooseExposition(req.headers.accept);
     const registry = format === "openmetrics" ? this.openMetrics : this.prometheus;
     const slicer = new Slicer();
-    let chunks: Iterable<string> | undefined;
-    let protobuf: Buffer | undefined;
+    let chunks: Iterable<string | Uint8Array>;
     try {
-      // The protobuf exposition is still built in one piece (exporter/prometheus-protobuf.ts).
-      if (format === "protobuf") protobuf = await registry.protobuf();
-      else chunks = await registry.sliced(slicer);
+      chunks = format === "protobuf" ? await registry.protobufSliced(slicer) : await registry.sliced(slicer);
     } catch (err) {
       if (!(err instanceof ExpositionError)) throw err;
       this.opts.log.warn({ err: err.message }, "Cannot export the metrics.");
       send(res, 500, "text/plain; charset=utf-8", `Cannot export the metrics: ${err.message}\n`);
       return;
     }
-    if (protobuf !== undefined) send(res, 200, PROTOBUF_CONTENT_TYPE, protobuf);
-    else await stream(res, registry.contentType, chunks!, slicer);
+    await stream(res, format === "protobuf" ? PROTOBUF_CONTENT_TYPE : registry.contentType, chunks, slicer);
   }
 
   private logSkipped(messages: readonly string[]): void {
@@ -272,7 +271,7 @@ export function wantsOpenMetrics(accept: string | undefined): boolean {
  * Writes `chunks` as a 200 response (chunked transfer encoding), waiting for the socket to drain when it is full and
  * ending the slice when the slicer says; stops early if the client goes away.
  */
-async function stream(res: http.ServerResponse, type: string, chunks: Iterable<string>, slicer: Slicer): Promise<void> {
+async function stream(res: http.ServerResponse, type: string, chunks: Iterable<string | Uint8Array>, slicer: Slicer): Promise<void> {
   res.writeHead(200, { "Content-Type": type, "Cache-Control": "no-store" });
   if (res.req.method === "HEAD") {
     res.end();

@@ -6,23 +6,58 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "n
 import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import protobuf from "protobufjs/light.js";
+import { MetricFamilyType } from "../../src/exporter/metrics-proto.js";
 import { LogtallyProcess, httpGet } from "../helpers/logtally-process.js";
 import { waitFor } from "../helpers/wait-for.js";
 
+const PROTOBUF_ACCEPT = "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited,text/plain;version=0.0.4;q=0.5";
+
 /** GET with a generous timeout, noting when the first byte of the body arrived. */
-function scrape(port: number, urlPath: string): Promise<{ status: number; body: string; firstByte: Promise<void> }> {
+function scrape(port: number, urlPath: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; bytes: Buffer; firstByte: Promise<void> }> {
   let markFirst!: () => void;
   const firstByte = new Promise<void>((resolve) => (markFirst = resolve));
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: "127.0.0.1", port, path: urlPath, agent: false, timeout: 60_000 }, (res) => {
+    const req = http.get({ host: "127.0.0.1", port, path: urlPath, headers, agent: false, timeout: 60_000 }, (res) => {
       markFirst();
       const parts: Buffer[] = [];
       res.on("data", (c: Buffer) => parts.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts).toString("utf8"), firstByte }));
+      res.on("end", () => {
+        const bytes = Buffer.concat(parts);
+        resolve({ status: res.statusCode ?? 0, body: bytes.toString("utf8"), bytes, firstByte });
+      });
     });
     req.on("timeout", () => req.destroy(new Error(`GET ${urlPath} timed out`)));
     req.on("error", reject);
   });
+}
+
+/** Runs `work` while polling /healthz back to back; the slowest answer, how many, and how long `work` took. */
+async function whileHealthChecked<T>(port: number, work: () => Promise<T>): Promise<{ result: T; maxMs: number; answers: number; durationMs: number }> {
+  let done = false;
+  let maxMs = 0;
+  let answers = 0;
+  const poller = (async () => {
+    while (!done) {
+      const t = performance.now();
+      expect((await httpGet({ port }, "/healthz")).status).to.equal(200);
+      maxMs = Math.max(maxMs, performance.now() - t);
+      answers++;
+    }
+  })();
+  const t0 = performance.now();
+  try {
+    const result = await work();
+    return { result, maxMs, answers, durationMs: performance.now() - t0 };
+  } finally {
+    done = true;
+    await poller;
+  }
+}
+
+/** A protobufjs reader over a delimited exposition. */
+function protobufReader(bytes: Buffer) {
+  return protobuf.Reader.create(bytes);
 }
 
 describe("hostile: too many series (integration)", function () {
@@ -101,6 +136,26 @@ describe("hostile: too many series (integration)", function () {
       }
       expect(healthy).to.be.greaterThan(0);
     }
+
+    // The protobuf exposition (Prometheus with native histograms asks for it first) is encoded in slices too: no
+    // /healthz waits for more than a fraction of the scrape (encoding 300k series in one piece held it ~1 s).
+    const watched = await whileHealthChecked(port, () => scrape(port, "/metrics", { Accept: PROTOBUF_ACCEPT }));
+    expect(watched.result.status).to.equal(200);
+    const families: Array<{ name: string; metric: unknown[] }> = [];
+    const reader = protobufReader(watched.result.bytes);
+    while (reader.pos < reader.len) families.push(MetricFamilyType.decodeDelimited(reader) as unknown as { name: string; metric: unknown[] });
+    expect(families.find((f) => f.name === "requests_total")!.metric.length).to.equal(SERIES);
+    expect(families.some((f) => f.name === "logtally_program_loaded")).to.equal(true);
+    expect(watched.answers, `during ${watched.durationMs.toFixed(0)} ms`).to.be.at.least(5);
+    expect(watched.maxMs, `slowest /healthz during a ${watched.durationMs.toFixed(0)} ms protobuf scrape`).to.be.below(watched.durationMs / 2);
+
+    // A burst of cardinality requests shares one walk of the 300k series (and then its result): all answer, alike,
+    // and /healthz keeps answering.
+    const burst = await whileHealthChecked(port, () => Promise.all(Array.from({ length: 20 }, () => httpGet({ port }, "/api/cardinality"))));
+    const bodies = new Set(burst.result.map((r) => r.body));
+    expect(bodies.size).to.equal(1);
+    expect((JSON.parse([...bodies][0]!) as { totalSeries: number }).totalSeries).to.equal(SERIES);
+    expect(burst.answers).to.be.greaterThan(0);
   });
 
   it("limit acts on create; --max_series_per_metric drops, counts, logs once and shows in the cardinality view", async () => {

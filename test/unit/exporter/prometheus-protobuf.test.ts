@@ -3,7 +3,7 @@
 // reads it in test/integration/prometheus/exemplars-native.test.ts.
 import { expect } from "chai";
 import { MetricFamilyType } from "../../../src/exporter/metrics-proto.js";
-import { encodeFamilies, encodeStore, promClientFamilies, storeFamilies } from "../../../src/exporter/prometheus-protobuf.js";
+import { encodeFamilies, encodeStore, encodeStoreSliced, promClientFamilies, storeFamilies } from "../../../src/exporter/prometheus-protobuf.js";
 import { Store } from "../../../src/metrics/store.js";
 import { Runtime } from "../../../src/runtime/index.js";
 import { chooseExposition } from "../../../src/server/server.js";
@@ -127,6 +127,16 @@ describe("exporter/prometheus-protobuf", () => {
   it("encodes series by series exactly as the whole tree of messages", () => {
     expect(Buffer.from(encodeStore(store, {}).buffer).equals(Buffer.from(encodeFamilies(families)))).to.equal(true);
     expect(encodeStore(store, {}).buffer.length).to.be.greaterThan(100);
+  });
+
+  it("encodes in slices (exemplars, classic and native buckets, families before) exactly as in one piece", async () => {
+    const before = [{ name: "logtally_up", help: "Up.", type: 1, metric: [{ label: [], gauge: { value: 1 } }] }];
+    let pauses = 0;
+    const slicer = { due: () => true, pause: async () => void pauses++ };
+    const { pieces } = await encodeStoreSliced(store, {}, before, slicer);
+    expect(Buffer.concat(pieces).equals(Buffer.from(encodeStore(store, {}, before).buffer))).to.equal(true);
+    expect(decode(Buffer.concat(pieces)).map((f) => f.name)).to.deep.equal(["logtally_up", ...decoded.map((f) => f.name)]);
+    expect(pauses).to.be.greaterThan(0);
   });
 
   it("converts prom-client's histograms and counters", () => {

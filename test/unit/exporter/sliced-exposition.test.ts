@@ -5,7 +5,9 @@ import { expect } from "chai";
 import { ExpositionError, StoreRegistry } from "../../../src/exporter/prometheus.js";
 import { StoreExposition } from "../../../src/exporter/prometheus-text.js";
 import type { WorkSlicer } from "../../../src/exporter/prometheus-families.js";
-import { measureCardinality } from "../../../src/exporter/cardinality.js";
+import { CardinalityCache, measureCardinality } from "../../../src/exporter/cardinality.js";
+import { MetricFamilyType } from "../../../src/exporter/metrics-proto.js";
+import { encodeStore, encodeStoreSliced } from "../../../src/exporter/prometheus-protobuf.js";
 import { Store } from "../../../src/metrics/store.js";
 import { Kind, ValueType, type MetricDeclaration } from "../../../src/metrics/types.js";
 
@@ -59,6 +61,41 @@ describe("exporter: sliced scrape", () => {
     });
   }
 
+  it("encodes the protobuf exposition in slices to the bytes encodeStore makes", async () => {
+    const store = bigStore(5, ["a", "b", "Z", "\u0000", "😀"], 80_000);
+    for (const opts of [{}, { emitProgLabel: false, emitTimestamp: true }]) {
+      const slicer = new EveryStep();
+      const { pieces } = await encodeStoreSliced(store, opts, [], slicer);
+      expect(Buffer.concat(pieces).equals(Buffer.from(encodeStore(store, opts).buffer)), JSON.stringify(opts)).to.equal(true);
+      // Sorting and encoding both paused (a slicer always due ends a slice every step).
+      expect(slicer.pauses, JSON.stringify(opts)).to.be.greaterThan(80_000 / 64);
+    }
+    const empty = await encodeStoreSliced(new Store(), {}, [], new EveryStep());
+    expect(Buffer.concat(empty.pieces).length).to.equal(0);
+  });
+
+  it("leaves out of the protobuf exposition series deleted during a pause", async () => {
+    const store = new Store();
+    const m = store.declare(decl({ name: "g", program: "p.mtail", keys: ["k"] }));
+    for (let i = 0; i < 10_000; i++) m.add(m.id1("s" + String(i).padStart(5, "0")), 1, i);
+    // Pause 100 falls in the encoding (sorting 10,000 rows takes a handful of steps, encoding 157).
+    const slicer = new EveryStep((n) => {
+      if (n !== 100) return;
+      m.deleteN(["s09999"]);
+      m.add(m.id1("new"), 5, 1);
+    });
+    const { pieces } = await encodeStoreSliced(store, {}, [], slicer);
+    const bytes = Buffer.concat(pieces);
+    const family = MetricFamilyType.toObject(MetricFamilyType.decodeDelimited(bytes), { defaults: false }) as {
+      metric: Array<{ label: Array<{ name: string; value: string }> }>;
+    };
+    const keys = family.metric.map((s) => s.label.find((l) => l.name === "k")!.value);
+    expect(keys).to.have.length(9_999);
+    expect(keys).to.not.include("s09999");
+    expect(keys).to.not.include("new");
+    expect(keys[0]).to.equal("s00000");
+  });
+
   it("leaves out series deleted during a pause, even when their id is reused", async () => {
     const store = new Store();
     const m = store.declare(decl({ name: "g", program: "p.mtail", keys: ["k"] }));
@@ -109,5 +146,37 @@ describe("exporter: sliced scrape", () => {
       ["err", 2, { name: "code", values: 2 }],
     ]);
     expect(slicer.pauses).to.be.greaterThan(0);
+  });
+
+  it("shares one cardinality measurement among concurrent requests and reuses it as its options say", async () => {
+    const store = new Store();
+    const m = store.declare(decl({ name: "req", program: "web.mtail", keys: ["path"] }));
+    for (let i = 0; i < 1_000; i++) m.add(m.id1("/p/" + i), 1, i);
+    let now = 1_000_000;
+    // Each pause of a measurement takes 100 ms of the fake clock: a measurement's cost is 100 ms per pause.
+    const slicer = (): WorkSlicer => ({ due: () => true, pause: async () => void (now += 100) });
+    const cache = new CardinalityCache(store, 5, { minIntervalMs: 2_000, costFactor: 10, maxAgeMs: 60_000, now: () => now });
+    const burst = await Promise.all(Array.from({ length: 10 }, () => cache.get(slicer())));
+    expect(cache.measurements).to.equal(1);
+    expect(new Set(burst).size).to.equal(1);
+    expect(burst[0]!.totalSeries).to.equal(1_000);
+    const cost = now - 1_000_000;
+    expect(cost).to.be.greaterThan(0);
+
+    // [what happens before the request, measured again?]
+    const steps: Array<[string, () => void, boolean]> = [
+      ["a new series, within 10x the measurement's cost", () => { m.add(m.id1("/new/1"), 1, 1); now += Math.max(2_000, 10 * cost) - 1; }, false],
+      ["10x the cost later, the count having changed", () => { now += 1; }, true],
+      ["59 s later, nothing changed", () => { now += 59_000; }, false],
+      ["61 s later, nothing changed", () => { now += 2_000; }, true],
+    ];
+    let measurements = cache.measurements;
+    for (const [what, before, again] of steps) {
+      before();
+      const view = await cache.get(slicer());
+      expect(cache.measurements - measurements, what).to.equal(again ? 1 : 0);
+      measurements = cache.measurements;
+      if (again) expect(view.totalSeries, what).to.equal(1_001);
+    }
   });
 });

@@ -106,6 +106,49 @@ describe("CompileWorker", function () {
     expect(results.map((r) => "program" in r)).to.deep.equal([true, false, true, false]);
   });
 
+  const crashing = (workerData?: string) =>
+    new CompileWorker({
+      timeoutMs: 0,
+      compileOptions: runtime.compileOptions(),
+      onWorkerReady: (ms) => starts.push(ms),
+      onWorkerLost: (reason) => lost.push(reason),
+      workerUrl: new URL("../../helpers/crashing-compile-worker.js", import.meta.url),
+      workerData,
+    });
+  const firstLines = (results: CompileResult[]) => results.map((r) => ("program" in r ? "ok" : r.diagnostics.split("\n")[0]));
+
+  it("fails the compile in flight when the worker dies, and starts another for the next", async () => {
+    const w = crashing();
+    try {
+      const results = await Promise.all([w.compile("a.mtail", "exit"), w.compile("b.mtail", SMALL), w.compile("c.mtail", "exit"), w.compile("d.mtail", SMALL)]);
+      expect(firstLines(results)).to.deep.equal([
+        "a.mtail:1:1: Internal error: the compile worker exited with code 3.",
+        "ok",
+        "c.mtail:1:1: Internal error: the compile worker exited with code 3.",
+        "ok",
+      ]);
+      expect(lost).to.deep.equal(["the compile worker exited with code 3", "the compile worker exited with code 3"]);
+      expect(starts).to.have.length(3);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it("ends each compile with an error when no worker can start (one start per compile, no loop)", async () => {
+    const w = crashing("broken");
+    try {
+      const results = await Promise.all([w.compile("a.mtail", SMALL), w.compile("b.mtail", SMALL)]);
+      expect(firstLines(results)).to.deep.equal([
+        "a.mtail:1:1: Internal error: the compile worker failed: cannot start.",
+        "b.mtail:1:1: Internal error: the compile worker failed: cannot start.",
+      ]);
+      expect(lost).to.deep.equal(["the compile worker failed: cannot start", "the compile worker failed: cannot start"]);
+      expect(starts).to.have.length(0);
+    } finally {
+      await w.close();
+    }
+  });
+
   it("close() answers a compile in flight and refuses later ones", async () => {
     const pending = worker.compile("big.mtail", largeProgram(1_000_000));
     const queued = worker.compile("small.mtail", SMALL);
