@@ -29,16 +29,6 @@ const AFTER = 2;
 
 const isWs = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
-/** The index after the decimal digits at text[j]. */
-function digitsEnd(t: string, j: number): number {
-  let k = j;
-  for (;;) {
-    const c = t.charCodeAt(k);
-    if (!(c >= 0x30 && c <= 0x39)) return k; // NaN past the end stops too
-    k++;
-  }
-}
-
 /** One parsed JSON record: the slots of its wanted fields. Reused from line to line (see RecordCache). */
 export class JsonRecord {
   /** The text last parsed, and whether it was a JSON object. */
@@ -54,6 +44,9 @@ export class JsonRecord {
   private kind = new Uint8Array(0);
   private start = new Int32Array(0);
   private end = new Int32Array(0);
+  /** str()'s results of this parse: strs[slot] is current where strGen[slot] is the generation. */
+  private strGen = new Float64Array(0);
+  private strs: (string | undefined)[] = [];
   /** Container kinds of the value being skipped (OBJ/ARR), grown as deep as the input nests. */
   private stack = new Uint8Array(64);
   /** Set by stringEnd: whether the string just scanned holds an escape. */
@@ -105,7 +98,19 @@ export class JsonRecord {
     }
   }
 
+  /**
+   * The field as a string. A program often reads one field several times (a label of several metrics): the string
+   * is made once per parse and kept, so the same object comes back (and the label lookup finds its hash cached).
+   */
   str(slot: number): string | undefined {
+    if (this.strGen[slot] === this.gen) return this.strs[slot];
+    const v = this.makeStr(slot);
+    this.strGen[slot] = this.gen;
+    this.strs[slot] = v;
+    return v;
+  }
+
+  private makeStr(slot: number): string | undefined {
     if (this.stamp[slot] !== this.gen) return undefined;
     const s = this.start[slot] as number;
     const e = this.end[slot] as number;
@@ -137,6 +142,8 @@ export class JsonRecord {
     this.kind = copy(this.kind, new Uint8Array(size));
     this.start = copy(this.start, new Int32Array(size));
     this.end = copy(this.end, new Int32Array(size));
+    this.strGen = copy(this.strGen, new Float64Array(size));
+    while (this.strs.length < size) this.strs.push(undefined);
   }
 
   private ws(i: number): number {
@@ -152,31 +159,32 @@ export class JsonRecord {
     const t = this.text;
     const plain = this.plain;
     let c = t.charCodeAt(++i);
-    if (isWs(c)) c = t.charCodeAt((i = this.ws(i)));
+    if (c <= 0x20 && isWs(c)) c = t.charCodeAt((i = this.ws(i)));
     if (c === 0x7d) return i + 1;
     for (;;) {
       if (c !== 0x22) return -1;
       const keyEnd = plain ? t.indexOf('"', i + 1) : this.stringEnd(i);
       if (keyEnd < 0) return -1;
-      const child = node.children === 0 ? undefined
-        : !plain && this.escaped ? node.child(unescapeAt(t, i + 1, keyEnd))
-        : node.childAt(t, i + 1, keyEnd);
-      i = keyEnd + 1;
-      c = t.charCodeAt(i);
-      if (isWs(c)) c = t.charCodeAt((i = this.ws(i)));
+      let child: KeyNode | undefined;
+      if (node.children !== 0) {
+        if (!plain && this.escaped) child = node.child(unescapeAt(t, i + 1, keyEnd));
+        else if (node.mayHave(t, i + 1, keyEnd)) child = node.childAt(t, i + 1, keyEnd);
+      }
+      c = t.charCodeAt((i = keyEnd + 1));
+      if (c <= 0x20 && isWs(c)) c = t.charCodeAt((i = this.ws(i)));
       if (c !== 0x3a) return -1;
       c = t.charCodeAt(++i);
-      if (isWs(c)) c = t.charCodeAt((i = this.ws(i)));
+      if (c <= 0x20 && isWs(c)) c = t.charCodeAt((i = this.ws(i)));
       if (child !== undefined) i = this.member(i, child);
       else if (c === 0x22 && plain) i = t.indexOf('"', i + 1) + 1 || -1;
       else if ((c >= 0x30 && c <= 0x39) || c === 0x2d) i = this.numberEnd(i);
       else i = this.skipValue(i);
       if (i < 0) return -1;
       c = t.charCodeAt(i);
-      if (isWs(c)) c = t.charCodeAt((i = this.ws(i)));
+      if (c <= 0x20 && isWs(c)) c = t.charCodeAt((i = this.ws(i)));
       if (c === 0x2c) {
         c = t.charCodeAt(++i);
-        if (isWs(c)) c = t.charCodeAt((i = this.ws(i)));
+        if (c <= 0x20 && isWs(c)) c = t.charCodeAt((i = this.ws(i)));
       } else if (c === 0x7d) {
         return i + 1;
       } else {
@@ -187,8 +195,10 @@ export class JsonRecord {
 
   /** Records the value at text[i] in `node`'s slot (a later duplicate key replaces it, as in JSON.parse). */
   private member(i: number, node: KeyNode): number {
-    const sub = node.subtree;
-    for (let k = 1; k < sub.length; k++) this.stamp[sub[k] as number] = 0;
+    if (node.children !== 0) {
+      const sub = node.subtree;
+      for (let k = 1; k < sub.length; k++) this.stamp[sub[k] as number] = 0;
+    }
     const slot = node.slot;
     const t = this.text;
     const c = t.charCodeAt(i);
@@ -202,11 +212,15 @@ export class JsonRecord {
       start = i + 1;
       end = e;
       i = e + 1;
+    } else if ((c >= 0x30 && c <= 0x39) || c === 0x2d) {
+      i = end = this.numberEnd(i);
+      if (i < 0) return -1;
+      kind = Kind.Num;
     } else {
       i = c === 0x7b && node.children > 0 ? this.object(i, node) : this.skipValue(i);
       if (i < 0) return -1;
       end = i;
-      kind = c === 0x7b ? Kind.Obj : c === 0x5b ? Kind.Arr : c === 0x74 ? Kind.True : c === 0x66 ? Kind.False : c === 0x6e ? Kind.Null : Kind.Num;
+      kind = c === 0x7b ? Kind.Obj : c === 0x5b ? Kind.Arr : c === 0x74 ? Kind.True : c === 0x66 ? Kind.False : Kind.Null;
     }
     this.stamp[slot] = this.gen;
     this.kind[slot] = kind;
@@ -253,28 +267,31 @@ export class JsonRecord {
   }
 
   /** The index after the number at text[i] (JSON's grammar: no `+`, no leading zeros, digits around `.`), or -1. */
+  // One loop, no helper calls: the json benchmark skips or records four numbers a line.
   private numberEnd(i: number): number {
     const t = this.text;
-    if (t.charCodeAt(i) === 0x2d) i++;
-    if (t.charCodeAt(i) === 0x30) i++;
-    else {
-      const j = digitsEnd(t, i);
-      if (j === i) return -1;
-      i = j;
+    let c = t.charCodeAt(i);
+    if (c === 0x2d) c = t.charCodeAt(++i);
+    if (c === 0x30) {
+      c = t.charCodeAt(++i);
+    } else if (c >= 0x31 && c <= 0x39) {
+      do c = t.charCodeAt(++i);
+      while (c >= 0x30 && c <= 0x39);
+    } else {
+      return -1;
     }
-    if (t.charCodeAt(i) === 0x2e) {
-      const j = digitsEnd(t, i + 1);
-      if (j === i + 1) return -1;
-      i = j;
+    if (c === 0x2e) {
+      c = t.charCodeAt(++i);
+      if (!(c >= 0x30 && c <= 0x39)) return -1;
+      do c = t.charCodeAt(++i);
+      while (c >= 0x30 && c <= 0x39);
     }
-    const e = t.charCodeAt(i) | 0x20;
-    if (e === 0x65) {
-      i++;
-      const s = t.charCodeAt(i);
-      if (s === 0x2b || s === 0x2d) i++;
-      const j = digitsEnd(t, i);
-      if (j === i) return -1;
-      i = j;
+    if ((c | 0x20) === 0x65) {
+      c = t.charCodeAt(++i);
+      if (c === 0x2b || c === 0x2d) c = t.charCodeAt(++i);
+      if (!(c >= 0x30 && c <= 0x39)) return -1;
+      do c = t.charCodeAt(++i);
+      while (c >= 0x30 && c <= 0x39);
     }
     return i;
   }

@@ -37,6 +37,9 @@ export class LogfmtRecord {
   private kind = new Uint8Array(0);
   private start = new Int32Array(0);
   private end = new Int32Array(0);
+  /** str()'s results of this parse: strs[slot] is current where strGen[slot] is the generation. */
+  private strGen = new Float64Array(0);
+  private strs: (string | undefined)[] = [];
 
   constructor(private readonly paths: FieldPaths, private readonly memo: StringMemo = new StringMemo()) {}
 
@@ -81,7 +84,7 @@ export class LogfmtRecord {
       if (eq === i || quote === i || (quote < eq && quote < sp)) return;
       const isPair = eq < sp;
       const keyEnd = isPair ? eq : sp;
-      const node = root.children === 0 ? undefined : root.childAt(text, i, keyEnd);
+      const node = root.children === 0 || !root.mayHave(text, i, keyEnd) ? undefined : root.childAt(text, i, keyEnd);
       let kind: Kind;
       let vs: number;
       let ve: number;
@@ -210,7 +213,19 @@ export class LogfmtRecord {
     }
   }
 
+  /**
+   * The field as a string. A program often reads one field several times (a label of several metrics): the string
+   * is made once per parse and kept, so the same object comes back (and the label lookup finds its hash cached).
+   */
   str(slot: number): string | undefined {
+    if (this.strGen[slot] === this.gen) return this.strs[slot];
+    const v = this.makeStr(slot);
+    this.strGen[slot] = this.gen;
+    this.strs[slot] = v;
+    return v;
+  }
+
+  private makeStr(slot: number): string | undefined {
     if (this.stamp[slot] !== this.gen) return undefined;
     const s = this.start[slot] as number;
     const e = this.end[slot] as number;
@@ -233,5 +248,7 @@ export class LogfmtRecord {
     this.kind = copy(this.kind, new Uint8Array(size));
     this.start = copy(this.start, new Int32Array(size));
     this.end = copy(this.end, new Int32Array(size));
+    this.strGen = copy(this.strGen, new Float64Array(size));
+    while (this.strs.length < size) this.strs.push(undefined);
   }
 }
