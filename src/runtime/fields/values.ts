@@ -5,7 +5,7 @@
 const NUMBER_TEXT = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
 
 /** Powers of ten a double holds exactly: m / POW10[k] is then the correctly rounded value of "m with k decimals". */
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+export const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
 /** text[start, end) as a number when it is one (no spaces, no hex, no `Inf`/`NaN` words), else undefined. */
 export function numberAt(text: string, start: number, end: number): number | undefined {
