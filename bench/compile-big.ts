@@ -1,20 +1,21 @@
 // Compile time of 1 MB programs (issue 15: any program up to 1 MB compiles in under a second): runs
 // `logtally --compile_only --progs FILE` as a whole process on each shape of bench/big-programs.ts and reports the
 // CPU time (user+sys, which a loaded machine disturbs far less than wall time), min and median over the runs.
-// Usage: node dist/bench/compile-big.js [--runs N] [--tmp DIR] [--only NAME,...] [--bytes N]
+// Usage: node dist/bench/compile-big.js [--runs N] [--tmp DIR] [--only NAME,...] [--bytes N] [--root DIR]
+// (DIR: the logtally checkout to measure, default this one)
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bigPrograms } from "../test/hostile/big-programs.js";
 import { median, runMeasured } from "./measure.js";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const LOGTALLY_BIN = join(ROOT, "bin", "logtally.js");
-
 function flag(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : undefined;
 }
+
+const ROOT = flag("root") ?? join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const LOGTALLY_BIN = join(ROOT, "bin", "logtally.js");
 
 const runs = Number(flag("runs") ?? 5);
 const tmp = flag("tmp") ?? "/tmp/bench/compile-big";
@@ -47,5 +48,5 @@ for (const p of bigPrograms(bytes)) {
   rows.push(`${p.name.padEnd(28)} ${(p.source.length / 1e6).toFixed(2)} MB  cpu min/median ${cpuText}  wall median ${(median(wall) / 1000).toFixed(2)} s  ${outcome}`);
   process.stderr.write(rows[rows.length - 1] + "\n");
 }
-process.stdout.write(`\n${runs} runs each of node bin/logtally.js --compile_only --progs FILE (${process.version}):\n${rows.join("\n")}\n`);
+process.stdout.write(`\n${runs} runs each of node ${LOGTALLY_BIN} --compile_only --progs FILE (${process.version}):\n${rows.join("\n")}\n`);
 process.exitCode = failures > 0 ? 1 : 0;

@@ -11,12 +11,13 @@ const require = createRequire(join(root, "package.json"));
 let tsc;
 try {
   require.resolve("peggy");
+  require.resolve("esbuild");
   tsc = require.resolve("typescript/bin/tsc");
 } catch {
   console.error("logtally: the build tools (devDependencies) are not installed, so nothing is built; run `npm ci` to build, or install the package made by `npm pack`.");
   process.exit(0);
 }
-for (const args of [[join(root, "scripts", "build-parser.js")], [tsc, "-p", join(root, "tsconfig.json")]]) {
+for (const args of [[join(root, "scripts", "build-parser.js")], [tsc, "-p", join(root, "tsconfig.json")], [join(root, "scripts", "bundle-cli.js")]]) {
   const r = spawnSync(process.execPath, args, { cwd: root, stdio: "inherit" });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }

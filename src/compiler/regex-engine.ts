@@ -1,16 +1,13 @@
 // Chooses, once per pattern at load time, how it runs so that every accepted pattern runs in time linear in the
 // length of the text: V8's own regexp engine when its linear-time fallback covers the translation, else RE2JS (a
 // JavaScript port of RE2, the engine mtail uses). The plan is plain data (a worker can build it and send it);
-// line-regexp.ts turns it into the objects generated code calls. Imports only ./regex.js and node:v8.
+// line-regexp.ts turns it into the objects generated code calls. Imports only ./regex.js and ./regexp-flags.js.
 
-import { setFlagsFromString } from "node:v8";
 import { translateRegex, type RegexError, type TranslateOptions } from "./regex.js";
+import { setRegExpEngineFlags } from "./regexp-flags.js";
 
-// V8's linear-time engine takes over from a pattern that backtracks too much, so a crafted log line cannot stall a
-// program; the `l` flag (second flag) lets planRegex ask whether that engine accepts a translation at all. Both must
-// be set before any RegExp from a user program is compiled.
-setFlagsFromString("--enable-experimental-regexp-engine-on-excessive-backtracks");
-setFlagsFromString("--enable-experimental-regexp-engine");
+// Before any RegExp from a user program is compiled (why: regexp-flags.ts).
+setRegExpEngineFlags();
 
 /** "v8": RegExp (backtracking, with the linear-time fallback); "re2": RE2JS, linear by construction. */
 export type RegexEngine = "v8" | "re2";

@@ -207,8 +207,13 @@ export class Daemon implements StatusSource {
     return this.started;
   }
   notReadyReason(): string {
-    const never = this.programs().filter((p) => !p.loaded).map((p) => p.name);
-    return never.length === 0 ? "" : `not ready: never compiled: ${never.join(", ")} (see the status page)`;
+    const programs = this.programs();
+    const compiling = programs.filter((p) => p.compiling === true).map((p) => p.name);
+    const never = programs.filter((p) => !p.loaded && p.compiling !== true).map((p) => p.name);
+    if (compiling.length === 0 && never.length === 0) return "";
+    // As at start: not ready until every program has been tried (a program added later is tried as it compiles).
+    const why = [never.length > 0 ? `never compiled: ${never.join(", ")}` : "", compiling.length > 0 ? `compiling: ${compiling.join(", ")}` : ""];
+    return `not ready: ${why.filter((w) => w !== "").join("; ")} (see the status page)`;
   }
   whenReady(): Promise<void> {
     return this.readyPromise;

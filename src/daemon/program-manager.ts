@@ -45,6 +45,8 @@ export class ProgramManager {
   private scanning: Promise<void> | null = null;
   private again = false;
   private closed = false;
+  /** Programs whose first compile is under way (the runtime knows nothing of them until it ends). */
+  private readonly compiling = new Set<string>();
 
   constructor(
     private readonly progs: string,
@@ -107,9 +109,9 @@ export class ProgramManager {
     await this.scanning;
   }
 
-  /** Status of every program known to the runtime, with load and failure counts. */
+  /** Status of every program known to the runtime, with load and failure counts, then those compiling for the first time. */
   programs(): ProgramInfo[] {
-    return this.runtime.programs().map((p) => {
+    const known = this.runtime.programs().map((p) => {
       const t = this.tracked.get(p.name);
       return {
         ...p,
@@ -119,6 +121,10 @@ export class ProgramManager {
         lastCompileErrorMs: p.lastCompileError === "" ? 0 : (t?.lastCompileFailureMs ?? 0),
       };
     });
+    const firsts = [...this.compiling].map((name): ProgramInfo => ({
+      name, loaded: false, compiling: true, lastCompileError: "", lines: 0, runtimeErrors: 0, lastRuntimeError: "", loads: 0, compileFailures: 0,
+    }));
+    return [...known, ...firsts];
   }
 
   private status(name: string) {
@@ -136,7 +142,14 @@ export class ProgramManager {
   /** Compiles and links one program; linking (store declarations, regexes, the function) is on this thread. */
   private async load(file: string, source: string): Promise<LoadResult> {
     if (this.compiler === undefined) return this.runtime.load(file, source);
-    return this.runtime.install(file, await this.compiler.compile(file, source));
+    const name = path.basename(file);
+    const first = this.status(name) === undefined;
+    if (first) this.compiling.add(name);
+    try {
+      return this.runtime.install(file, await this.compiler.compile(file, source));
+    } finally {
+      if (first) this.compiling.delete(name);
+    }
   }
 
   private async scanOnce(): Promise<void> {

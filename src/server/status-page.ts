@@ -57,7 +57,9 @@ ${cardinality === undefined ? "" : cardinalitySection(cardinality)}
 
 function programTable(programs: readonly ProgramInfo[], nowMs: number): string {
   const rows = programs.map((p) => {
-    const state = p.lastCompileError !== ""
+    const state = p.compiling === true
+      ? `<span class="warn">compiling</span>`
+      : p.lastCompileError !== ""
       ? p.loaded
         ? `<span class="warn">reload failed: previous version still running</span>${when(p.lastCompileErrorMs, nowMs, "at")}` +
           when(p.lastLoadMs, nowMs, "; running version loaded")

@@ -6,6 +6,8 @@ export interface ProgramInfo {
   readonly name: string;
   /** A version of the program is running (a failed reload keeps the old one, so this can be true with an error). */
   readonly loaded: boolean;
+  /** Its first compile is under way (in the daemon's compile worker): not loaded yet, not failed either. */
+  readonly compiling?: boolean;
   /** The last compile error (file:line:col, excerpt, caret), "" when the last load succeeded. */
   readonly lastCompileError: string;
   /** Lines (records) run through the program. */

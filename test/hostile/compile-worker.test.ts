@@ -49,13 +49,19 @@ describe("hostile: compiling in a worker (integration)", function () {
     const port = await d!.servingPort(30_000);
     const t0 = performance.now();
     const latencies: number[] = [];
+    let sawCompiling = false;
     while (!loadedLine.test(d!.stderr)) {
       const s = performance.now();
       expect((await httpGet({ port }, "/healthz")).status).to.equal(200);
       latencies.push(performance.now() - s);
+      // Meanwhile the status page lists it as compiling (one look in ten: the page costs more than /healthz).
+      if (!sawCompiling && latencies.length % 10 === 1) {
+        sawCompiling = /<code>big\.mtail<\/code><\/td><td><span class="warn">compiling<\/span>/.test((await httpGet({ port }, "/")).body);
+      }
       expect(performance.now() - t0, "programs loaded in time").to.be.below(100_000);
     }
     const loadedMs = performance.now() - t0;
+    expect(sawCompiling, "the status page showed big.mtail compiling").to.equal(true);
     const max = Math.max(...latencies);
     // The compile takes seconds; the main thread only links (~0.15 s of CPU for 1 MB). Before the worker, the first
     // /healthz waited for the whole compile (max = loadedMs). Generous bounds: the machine running this may be busy.
@@ -107,6 +113,11 @@ describe("hostile: compiling in a worker (integration)", function () {
     expect(body).to.include('logtally_program_loaded{prog="a-small.mtail"} 1\n');
     await append("two\n");
     await waitForBody(port, "/metrics", (b) => b.includes('a_lines_total{prog="a-small.mtail"} 2\n'), 20_000);
+
+    // A program added to a running daemon is tried before the daemon is ready again: compiling, then not compiled.
+    replace("new-huge.mtail", huge);
+    await waitForBody(port, "/readyz", (b) => b.includes("compiling: new-huge.mtail"), 30_000);
+    await waitForBody(port, "/readyz", (b) => b.includes("never compiled: huge.mtail, new-huge.mtail"), 30_000);
 
     // The worker started afresh compiles the next version.
     replace("a-small.mtail", counting("a_new_lines_total"));

@@ -1,0 +1,52 @@
+// Bundles the compiled CLI (dist/src/cli/main.js and every module it imports statically) into one CommonJS file,
+// dist/src/cli/main.bundle.cjs, which bin/logtally.js runs for --one_shot and --compile_only through
+// src/cli/bundle-loader.ts (one file to read and compile instead of 75 modules, and a V8 code cache on every Node
+// line: docs/performance.md, "Start-up time"). The daemon, `test`, `explain` and `healthcheck` keep loading the
+// modules one by one: the bundle imports them as they are, from the folder of main.js. Packages from node_modules
+// stay outside the bundle (required from there).
+import { build } from "esbuild";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const cli = join(root, "dist", "src", "cli");
+const outfile = join(cli, "main.bundle.cjs");
+// Loaded by main only for the modes that do not use the bundle.
+const unbundled = ["./healthcheck.js", "./devtools-commands.js", "../daemon/run.js"];
+const result = await build({
+  entryPoints: [join(cli, "main.js")],
+  outfile,
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  packages: "external",
+  external: unbundled,
+  // The loader passes the bundle's own URL: createRequire() and the path to package.json resolve from dist/src/cli/,
+  // as they do from main.js.
+  define: { "import.meta.url": "__importMetaUrl" },
+  logLevel: "warning",
+  metafile: true,
+});
+const bundled = Object.keys(result.metafile.inputs);
+// A bundle that pulled in the daemon would load the HTTP server and chokidar in every one-shot run.
+const unexpected = bundled.filter((p) => /dist\/src\/(daemon\/(run|daemon)|server|devtools|tailer\/tailer)\b/.test(p));
+if (unexpected.length > 0) fail(`the one-shot bundle must not include ${unexpected.join(", ")}`);
+
+// A script compiled by vm has no module loader for import(): the loader passes __import, which resolves the
+// specifier against the bundle's folder and imports it.
+let source = readFileSync(outfile, "utf8");
+for (const spec of unbundled) {
+  const call = `import(${JSON.stringify(spec)})`;
+  const count = source.split(call).length - 1;
+  if (count !== 1) fail(`expected one ${call} in the bundle, found ${count}`);
+  source = source.replace(call, `__import(${JSON.stringify(spec)})`);
+}
+if (/\bimport\(/.test(source.replace(/\/\/.*$/gm, ""))) fail("the bundle holds a dynamic import() the loader cannot serve");
+writeFileSync(outfile, source);
+
+function fail(why) {
+  rmSync(outfile, { force: true });
+  throw new Error(`bundle-cli: ${why}`);
+}
