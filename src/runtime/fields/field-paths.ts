@@ -23,10 +23,9 @@ export class KeyNode {
     this.codes = Array.from(key, (_, i) => key.charCodeAt(i));
   }
 
-  /** False when no child can be the key text[start, end) (no escapes in it); true when one may be. */
-  mayHave(text: string, start: number, end: number): boolean {
-    const len = end - start;
-    return len >= 64 || ((this.firstChars[len] as number) >>> (text.charCodeAt(start) & 31) & 1) === 1;
+  /** False when no child can be a key of `length` characters starting with `first`; true when one may be. */
+  mayHave(length: number, first: number): boolean {
+    return length >= 64 || ((this.firstChars[length] as number) >>> (first & 31) & 1) === 1;
   }
 
   /** The child for the key text[start, end) (no escapes in it), or undefined. */

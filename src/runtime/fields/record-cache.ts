@@ -7,7 +7,6 @@ import type { RecordFields, RecordFormat, RecordReader } from "../../compiler/co
 import { FieldPaths } from "./field-paths.js";
 import { JsonRecord } from "./json-record.js";
 import { LogfmtRecord } from "./logfmt-record.js";
-import { StringMemo } from "./values.js";
 
 /** The record of a text that did not parse: every field is missing. */
 const EMPTY: RecordFields = {
@@ -51,10 +50,8 @@ class RecordPool<R extends JsonRecord | LogfmtRecord> {
 
 /** The RecordReader the runtime links every program to. */
 export class RecordCache implements RecordReader {
-  /** Shared by every record, so a label value read from any of them is found again. */
-  private readonly memo = new StringMemo();
-  private readonly jsonPool = new RecordPool((p) => new JsonRecord(p, this.memo));
-  private readonly logfmtPool = new RecordPool((p) => new LogfmtRecord(p, this.memo));
+  private readonly jsonPool = new RecordPool((p) => new JsonRecord(p));
+  private readonly logfmtPool = new RecordPool((p) => new LogfmtRecord(p));
   readonly empty = EMPTY;
 
   slot(format: RecordFormat, path: readonly string[]): number {

@@ -1,13 +1,11 @@
 // How a field's text becomes the number or string a program reads (docs/language.md, "Field types"). Shared by
-// the JSON and logfmt records. Imports only logline (detachString).
-
-import { detachString } from "../../logline.js";
+// the JSON and logfmt records. Imports nothing.
 
 /** A decimal number as JSON writes it, or with a leading `+`, or `.5` / `5.` (logfmt values are free text). */
 const NUMBER_TEXT = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
 
 /** Powers of ten a double holds exactly: m / POW10[k] is then the correctly rounded value of "m with k decimals". */
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+export const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
 /** text[start, end) as a number when it is one (no spaces, no hex, no `Inf`/`NaN` words), else undefined. */
 export function numberAt(text: string, start: number, end: number): number | undefined {
@@ -80,38 +78,6 @@ export function unescapeAt(text: string, start: number, end: number): string {
     from = i + 1;
   }
   return out + text.slice(from, end);
-}
-
-/** Longest value the memo keeps: labels are short; a long value would pin memory for little gain. */
-const MEMO_MAX_LENGTH = 48;
-const MEMO_SIZE = 1024;
-
-/**
- * Recent short values, found again without building a string: the same label value (a service, a method, a
- * status) read from line after line comes back as the same string object, whose hash V8 keeps, so the label
- * lookup that follows does not hash it again and nothing is allocated. A direct-mapped table keyed by length and
- * a few characters; a hit is confirmed with startsWith.
- */
-export class StringMemo {
-  private readonly table: (string | undefined)[] = new Array<string | undefined>(MEMO_SIZE);
-
-  /** text[start, end), from the memo when it holds it. */
-  get(text: string, start: number, end: number): string {
-    const len = end - start;
-    if (len > MEMO_MAX_LENGTH || len === 0) return text.slice(start, end);
-    const h = (Math.imul(len, 0x9e3779b1) ^ Math.imul(text.charCodeAt(start), 0x85ebca6b) ^ Math.imul(text.charCodeAt(end - 1), 0xc2b2ae35) ^ text.charCodeAt(start + (len >> 1))) >>> 22;
-    const hit = this.table[h];
-    if (hit !== undefined && hit.length === len) {
-      // Compared in place: a startsWith call cost ~20 ns, more than the loop over a label's few characters.
-      let k = 0;
-      while (k < len && hit.charCodeAt(k) === text.charCodeAt(start + k)) k++;
-      if (k === len) return hit;
-    }
-    // Copied, so the memo never keeps the line (a slice of a 64 KiB decoded segment) alive.
-    const s = detachString(text.slice(start, end));
-    this.table[h] = s;
-    return s;
-  }
 }
 
 /**

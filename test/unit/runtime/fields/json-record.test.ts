@@ -181,6 +181,30 @@ describe("runtime/fields: JSON records", () => {
     expect(invalid).to.be.greaterThan(100);
   });
 
+  it("reads numbers bit for bit as JSON.parse does, at every length around the scan's 15-digit exact path", () => {
+    let seed = 777;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const digits = (n: number, first = true): string =>
+      Array.from({ length: n }, (_, k) => String(k === 0 && first ? 1 + rnd(9) : rnd(10))).join("");
+    const texts = ["0", "-0", "0.0", "-0.000", "1", "9007199254740993", "123456789012345", "1234567890123456",
+      "0.1", "0.30000000000000004", "999999999999999.9", "99999999999999.99", "1e5", "1.5E-7", "-2.5e+300"];
+    for (let n = 0; n < 4000; n++) {
+      const int = rnd(4) === 0 ? "0" : digits(1 + rnd(18));
+      const frac = rnd(2) === 0 ? "" : "." + digits(1 + rnd(18), false);
+      const exp = rnd(6) === 0 ? `e${["", "+", "-"][rnd(3)]}${rnd(30)}` : "";
+      texts.push((rnd(3) === 0 ? "-" : "") + int + frac + exp);
+    }
+    for (const t of texts) {
+      const { rec, slots } = scan(`{"a":${t},"b":[${t}],"n":${t}}`, [["a"], ["n"]]);
+      const want = JSON.parse(t) as number;
+      expect(Object.is(rec.num(slots[0] as number), want), `a = ${t}`).to.equal(true);
+      expect(Object.is(rec.num(slots[1] as number), want), `n = ${t}`).to.equal(true);
+    }
+  });
+
   it("a path added after a parse is not read from the stale parse", () => {
     const fp = new FieldPaths();
     const rec = new JsonRecord(fp);
