@@ -4,7 +4,6 @@
 // line: docs/performance.md, "Start-up time"). The daemon, `test`, `explain` and `healthcheck` keep loading the
 // modules one by one: the bundle imports them as they are, from the folder of main.js. Packages from node_modules
 // stay outside the bundle (required from there).
-import { build } from "esbuild";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,6 +13,16 @@ const cli = join(root, "dist", "src", "cli");
 const outfile = join(cli, "main.bundle.cjs");
 // Loaded by main only for the modes that do not use the bundle.
 const unbundled = ["./healthcheck.js", "./devtools-commands.js", "../daemon/run.js"];
+let build;
+try {
+  ({ build } = await import("esbuild"));
+} catch {
+  // A node_modules installed before esbuild joined the devDependencies: bin/logtally.js then loads the modules one by
+  // one (correct, only slower to start). Say how to get the bundle rather than fail the build.
+  rmSync(outfile, { force: true });
+  console.error("logtally build: esbuild is not installed, so one-shot runs will not use the bundled CLI; run `npm install`.");
+  process.exit(0);
+}
 const result = await build({
   entryPoints: [join(cli, "main.js")],
   outfile,

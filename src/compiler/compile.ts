@@ -14,7 +14,7 @@ import { generate } from "./codegen.js";
 import { foldConstants } from "./fold-constants.js";
 import { DiagnosticList, formatDiagnostics, formatPos, type Diagnostic } from "./diagnostics.js";
 import { parseProgram } from "./parse.js";
-import { buildLineRegExp, buildSubstRegExp, re2CompileError, type LineRegExp, type SubstRegExp } from "./line-regexp.js";
+import { buildLineRegExp, lazySubstRegExp, re2CompileError, type LineRegExp, type SubstRegExp } from "./line-regexp.js";
 import { planRegex, type RegexPlan } from "./regex-engine.js";
 import { LiteralScanner, type LiteralScanTables } from "./literal-scan.js";
 import { requiredLiteral } from "./required-literal.js";
@@ -426,8 +426,10 @@ function compileTree(file: string, source: string, root: StmtList, diags: Diagno
   };
   // Building the function and its regexes is part of compiling: what would fail at load is reported here.
   options.onPhase?.("building the function and regexes");
+  // A "v8" plan's sources were compiled by planRegex (with the `l` flag, which only narrows what V8 accepts), so only
+  // the "re2" ones are built here: building 37,000 RegExps a second time was a tenth of a 1 MB program's compile.
   programFactory(data.js);
-  for (const r of new Set(regexes)) buildLineRegExp(r);
+  for (const r of new Set(regexes)) if (r.engine !== "v8") buildLineRegExp(r);
   return data;
 }
 
@@ -468,7 +470,7 @@ export function makeProgram(data: CompiledProgramData): CompiledProgram {
         let m = built.get(r);
         if (m === undefined) {
           const line = buildLineRegExp(r);
-          m = { line, bmp: r.bmpSource === r.source ? line : buildLineRegExp(r, true), global: buildSubstRegExp(r) };
+          m = { line, bmp: r.bmpSource === r.source ? line : buildLineRegExp(r, true), global: lazySubstRegExp(r) };
           built.set(r, m);
         }
         return m;

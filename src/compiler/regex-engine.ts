@@ -41,11 +41,14 @@ export function planRegex(pattern: string, options: TranslateOptions = {}): Rege
   const keptGroups: number[] = [];
   for (let g = 1; g <= plain.groupNames.length; g++) if (options.captures === undefined || options.captures.has(g)) keptGroups.push(g);
   const base = { ok: true as const, groupNames: plain.groupNames, pattern, keptGroups };
-  if (runsInLinearTime(plain.source, plain.flags) && runsInLinearTime(plain.bmpSource, plain.flags)) {
+  // The BMP twin is usually the translation itself: compiled once then.
+  const bothLinear = (t: { source: string; bmpSource: string; flags: string }): boolean =>
+    runsInLinearTime(t.source, t.flags) && (t.bmpSource === t.source || runsInLinearTime(t.bmpSource, t.flags));
+  if (bothLinear(plain)) {
     return { ...base, engine: "v8", source: plain.source, flags: plain.flags, bmpSource: plain.bmpSource };
   }
   const linear = translateRegex(pattern, { ...options, linear: true });
-  if (linear.ok && runsInLinearTime(linear.source, linear.flags) && runsInLinearTime(linear.bmpSource, linear.flags)) {
+  if (linear.ok && bothLinear(linear)) {
     return { ...base, engine: "v8", source: linear.source, flags: linear.flags, bmpSource: linear.bmpSource };
   }
   return { ...base, engine: "re2", source: plain.source, flags: plain.flags, bmpSource: plain.source };
