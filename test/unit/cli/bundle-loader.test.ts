@@ -100,7 +100,8 @@ describe("cli: the bundled CLI and its code cache", function () {
     const dir = path.join(root, `logtally-code-cache-${process.getuid!()}`);
     const version = spawnSync(process.execPath, [bin, "--version"], { env, encoding: "utf8" });
     expect(version.status).to.equal(0);
-    expect(readdirSync(root), "no cache without the bundle").to.deep.equal([]);
+    // (Node 22+ puts its own module compile cache, node-compile-cache, in the same folder.)
+    expect(readdirSync(root).filter((f) => f.startsWith("logtally-")), "no cache without the bundle").to.deep.equal([]);
     const r = spawnSync(process.execPath, [bin, "--compile_only", "--progs", path.join(REPO, "programs", "sshd.mtail")], { env, encoding: "utf8" });
     expect(r.status, r.stderr).to.equal(0);
     expect(r.stderr).to.not.include("bundle not used");
