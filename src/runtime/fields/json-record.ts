@@ -187,7 +187,13 @@ export class JsonRecord {
       if (c <= 0x20 && isWs(c)) c = t.charCodeAt((i = this.ws(i)));
       if (child !== undefined) i = this.member(i, child);
       else if (c === 0x22 && plain) i = t.indexOf('"', i + 1) + 1 || -1;
-      else if ((c >= 0x30 && c <= 0x39) || c === 0x2d) i = this.numberEnd(i);
+      else if (c >= 0x31 && c <= 0x39) {
+        // An unwanted integer: its digits in line; a fraction or exponent goes to numberEnd.
+        const from = i;
+        do c = t.charCodeAt(++i);
+        while (c >= 0x30 && c <= 0x39);
+        if (c === 0x2e || (c | 0x20) === 0x65) i = this.numberEnd(from);
+      } else if (c === 0x30 || c === 0x2d) i = this.numberEnd(i);
       else i = this.skipValue(i);
       if (i < 0) return -1;
       c = t.charCodeAt(i);
