@@ -59,6 +59,10 @@ for (const spec of unbundled) {
   source = source.replace(call, `__import(${JSON.stringify(spec)})`);
 }
 if (/\bimport\(/.test(source.replace(/\/\/.*$/gm, ""))) fail("the bundle holds a dynamic import() the loader cannot serve");
+// ASCII only, so the loader reads it as latin1 into a one-byte string (a few non-ASCII characters in regex literals,
+// µs and μs, would make the whole 330 kB a two-byte string). \uXXXX means the same character in a string, regex,
+// template or identifier; astral characters are written as their two UTF-16 halves, which both regex modes accept.
+source = source.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 writeFileSync(outfile, source);
 
 // bin/logtally.cjs's own part of the start (src/cli/quick-start.ts) as one CommonJS file: the loader, the young

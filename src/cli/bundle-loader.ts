@@ -42,7 +42,8 @@ export function loadBundledMain(bundlePath: string, options: BundleLoadOptions =
   // The bundle's regex module sets these when it runs; set before compiling, so the cache is made and used under
   // the same flags (V8 refuses a cache made under others).
   setRegExpEngineFlags();
-  const source = readFileSync(bundlePath, "utf8");
+  // scripts/bundle-cli.js writes ASCII only: latin1 reads it into a one-byte string without UTF-8 decoding.
+  const source = readFileSync(bundlePath, "latin1");
   const cacheFile = env.NODE_DISABLE_COMPILE_CACHE ? null : cacheFileFor(bundlePath, options.cacheRoot ?? tmpdir());
   const cached = cacheFile === null ? undefined : readIfPresent(cacheFile);
   const wrapper = `(function (exports, require, module, __filename, __dirname, __importMetaUrl, __import) {"use strict";${source}\n})`;
