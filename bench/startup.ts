@@ -28,7 +28,8 @@ const smallProgram = join(tmp, "small.mtail");
 writeFileSync(smallProgram, "counter lines\n/a/ {\n  lines++\n}\n");
 if (!haveGnuTime()) throw new Error("bench/startup needs GNU time (/usr/bin/time) to measure CPU time.");
 
-const bin = join(root, "bin", "logtally.js");
+// The command as installed (package.json's bin).
+const bin = join(root, "bin", "logtally.cjs");
 const sides: Array<{ name: string; args: string[] }> = [
   { name: "node -e 0", args: ["-e", "0"] },
   { name: "one small program", args: [bin, "--one_shot", "--progs", smallProgram, "--logs", emptyLog] },

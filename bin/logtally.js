@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// Entry point: limits V8's young generation, then hands argv to the CLI and exits with the code it returns.
+// Entry point of the daemon and the subcommands (package.json's bin is bin/logtally.cjs, which starts one-shot and
+// compile-only runs itself and hands every other run to this module): limits V8's young generation, then hands argv
+// to the CLI and exits with the code it returns.
 import module from "node:module";
 import { limitYoungGeneration } from "../dist/src/cli/young-generation.js";
 
@@ -34,22 +36,5 @@ async function loadMain() {
   const { main } = await import("../dist/src/cli/main.js");
   return { main, saveCodeCache() {} };
 }
-const { main, saveCodeCache } = await loadMain();
-
-// A reader that stops early (`logtally --one_shot ... | head`) closes the pipe: that ends the output, as it ends
-// `cat`, rather than crashing with an unhandled EPIPE and a stack trace.
-process.stdout.on("error", (err) => {
-  if (err.code !== "EPIPE") throw err;
-  process.exit(process.exitCode ?? 0);
-});
-
-const io = { stdout: process.stdout, stderr: process.stderr, env: process.env, youngGeneration };
-const code = await main(argv, io);
-if (typeof code === "number") process.exitCode = code;
-// The code cache is made under V8's flags as they were when the bundle was compiled: the young generation's growth
-// factor goes back to V8's own first (the run is over).
-youngGeneration?.stop();
-saveCodeCache();
-// main has stopped everything it started; should a handle still linger (a collector connection that will not
-// close), do not hang a stopping service manager: exit once output has had time to drain.
-setTimeout(() => process.exit(), 5000).unref();
+const { runMain } = await import("../dist/src/cli/run-main.js");
+await runMain(argv, await loadMain(), youngGeneration);

@@ -69,7 +69,7 @@ async function containerDaemon(): Promise<{ argv: string[]; cwd: string } | unde
   try {
     const args = (await readFile("/proc/1/cmdline", "utf8")).split("\0");
     if (args[args.length - 1] === "") args.pop();
-    const at = args.findIndex((a) => a.endsWith("/logtally.js") || a.endsWith("/logtally"));
+    const at = args.findIndex((a) => a.endsWith("/logtally.js") || a.endsWith("/logtally.cjs") || a.endsWith("/logtally"));
     if (at < 0) return undefined;
     return { argv: args.slice(at + 1), cwd: await readlink("/proc/1/cwd").catch(() => "/") };
   } catch {

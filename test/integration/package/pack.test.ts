@@ -23,7 +23,7 @@ describe("npm package (integration)", function () {
       files: Array<{ path: string }>;
     }>;
     const files = packed[0]!.files.map((f) => f.path);
-    expect(files).to.include.members(["bin/logtally.js", "dist/src/cli/main.js", "dist/src/cli/main.bundle.cjs", "dist/src/compiler/generated/parser.js", "package.json"]);
+    expect(files).to.include.members(["bin/logtally.js", "bin/logtally.cjs", "dist/src/cli/main.js", "dist/src/cli/main.bundle.cjs", "dist/src/cli/quick-start.cjs", "dist/src/compiler/generated/parser.js", "package.json"]);
     expect(files.filter((f) => f.startsWith("dist/test/") || f.endsWith(".ts") && !f.endsWith(".d.ts"))).to.deep.equal([]);
 
     const app = path.join(dir, "app");

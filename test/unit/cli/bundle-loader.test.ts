@@ -1,7 +1,7 @@
-// The bundled CLI (scripts/bundle-cli.js) that bin/logtally.js runs for --one_shot and --compile_only: it behaves as
+// The bundled CLI (scripts/bundle-cli.js) that bin/logtally.cjs (and bin/logtally.js) runs for --one_shot and --compile_only: it behaves as
 // the modules do, its code cache is made once, used after, refused when unsafe, and never breaks a run.
 import { expect } from "chai";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -94,18 +94,48 @@ describe("cli: the bundled CLI and its code cache", function () {
     expect(r.stderr).to.match(/logtally healthcheck: /);
   });
 
-  it("is what bin/logtally.js runs for --one_shot and --compile_only, and not for the daemon's modes", () => {
-    const bin = path.join(REPO, "bin", "logtally.js");
+  for (const entry of ["logtally.cjs", "logtally.js"]) {
+    it(`is what bin/${entry} runs for --one_shot and --compile_only, and not for the daemon's modes`, () => {
+      const bin = path.join(REPO, "bin", entry);
+      const env = { ...process.env, TMPDIR: root, LOGTALLY_DEBUG_BUNDLE: "1" };
+      const dir = path.join(root, `logtally-code-cache-${process.getuid!()}`);
+      const version = spawnSync(process.execPath, [bin, "--version"], { env, encoding: "utf8" });
+      expect(version.status).to.equal(0);
+      expect(version.stdout).to.match(/^logtally \d+\.\d+\.\d+/);
+      // (Node 22+ puts its own module compile cache, node-compile-cache, in the same folder.)
+      expect(readdirSync(root).filter((f) => f.startsWith("logtally-")), "no cache without the bundle").to.deep.equal([]);
+      const r = spawnSync(process.execPath, [bin, "--compile_only", "--progs", path.join(REPO, "programs", "sshd.mtail")], { env, encoding: "utf8" });
+      expect(r.status, r.stderr).to.equal(0);
+      expect(r.stderr).to.not.include("bundle not used");
+      expect(readdirSync(dir).filter((f) => f.endsWith(".bin"))).to.have.length(1);
+    });
+  }
+
+  it("bin/logtally.cjs hands a one-shot run to the modules when the bundle is older than them", () => {
+    // A copy of bin/ and dist/src/ whose main.js is newer than the bundle (tsc run without `npm run build`).
+    const app = path.join(root, "app");
+    mkdirSync(path.join(app, "dist"), { recursive: true });
+    cpSync(path.join(REPO, "bin"), path.join(app, "bin"), { recursive: true });
+    cpSync(path.join(REPO, "dist", "src"), path.join(app, "dist", "src"), { recursive: true });
+    writeFileSync(path.join(app, "package.json"), JSON.stringify({ type: "module" }));
+    symlinkSync(path.join(REPO, "node_modules"), path.join(app, "node_modules"));
+    const future = new Date(Date.now() + 60_000);
+    utimesSync(path.join(app, "dist", "src", "cli", "main.js"), future, future);
     const env = { ...process.env, TMPDIR: root, LOGTALLY_DEBUG_BUNDLE: "1" };
-    const dir = path.join(root, `logtally-code-cache-${process.getuid!()}`);
-    const version = spawnSync(process.execPath, [bin, "--version"], { env, encoding: "utf8" });
-    expect(version.status).to.equal(0);
-    // (Node 22+ puts its own module compile cache, node-compile-cache, in the same folder.)
-    expect(readdirSync(root).filter((f) => f.startsWith("logtally-")), "no cache without the bundle").to.deep.equal([]);
-    const r = spawnSync(process.execPath, [bin, "--compile_only", "--progs", path.join(REPO, "programs", "sshd.mtail")], { env, encoding: "utf8" });
-    expect(r.status, r.stderr).to.equal(0);
-    expect(r.stderr).to.not.include("bundle not used");
-    expect(readdirSync(dir).filter((f) => f.endsWith(".bin"))).to.have.length(1);
+    const argv = ["--one_shot", "--one_shot_format=prometheus", "--progs", path.join(REPO, "programs", "sshd.mtail"), "--logs", path.join(REPO, "programs", "sshd.test", "sample.log")];
+    const copied = spawnSync(process.execPath, [path.join(app, "bin", "logtally.cjs"), ...argv], { env, encoding: "utf8" });
+    const installed = spawnSync(process.execPath, [path.join(REPO, "bin", "logtally.cjs"), ...argv], { env: { ...env, NODE_DISABLE_COMPILE_CACHE: "1" }, encoding: "utf8" });
+    expect(copied.status, copied.stderr).to.equal(0);
+    expect(copied.stderr).to.equal("");
+    expect(copied.stdout).to.match(/prog="sshd\.mtail"\} [1-9]/);
+    expect(copied.stdout).to.equal(installed.stdout);
+    expect(readdirSync(root).filter((f) => f.startsWith("logtally-code-cache")), "the stale bundle made no cache").to.deep.equal([]);
+  });
+
+  it("is ASCII only (the loader reads it as latin1)", () => {
+    const bytes = readFileSync(BUNDLE_PATH);
+    expect(bytes.length).to.be.greaterThan(100_000);
+    expect(bytes.findIndex((b) => b > 0x7f)).to.equal(-1);
   });
 
   it("is current only when built after the modules", () => {
