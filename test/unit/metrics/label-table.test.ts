@@ -40,6 +40,9 @@ describe("metrics/LabelTable", () => {
       { name: "two keys, one value long", sets: [["GET", long], ["GET", long + "!"], [long, "GET"]] },
       { name: "three keys", sets: [["GET", "200", "HTTP/1.1"], ["GET", "200", "HTTP/1.0"], ["GET", "2", "00HTTP/1.1"]] },
       { name: "three keys spilled", sets: [["GET", "200", long], ["GET", "201", long]] },
+      // A unit above U+00FF makes the whole set spilled, hashed unit by unit; its neighbours stay inline.
+      { name: "a wide value beside Latin-1 ones", sets: [["a", "ĩ", "b"], ["a", "i", "b"], ["ĩ", "a", "b"], ["a", "\u0100", "b"], ["a", "\u0000", "b"]] },
+      { name: "two keys at the inline limit (5 words) and one past it", sets: [["y".repeat(11), "z".repeat(7)], ["y".repeat(11), "z".repeat(8)], ["y".repeat(12), "z".repeat(7)]] },
     ];
     for (const c of cases) {
       it(c.name, () => {
