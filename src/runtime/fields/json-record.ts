@@ -5,6 +5,7 @@
 
 import type { FieldPaths, KeyNode } from "./field-paths.js";
 import { isCanonicalIntegerAt, numberAt, numberText, parseNumber, POW10, unescapeAt } from "./values.js";
+import { SlotStrings } from "./slot-strings.js";
 
 /** What a recorded slot holds. */
 const enum Kind {
@@ -48,9 +49,8 @@ export class JsonRecord {
   private value = new Float64Array(0);
   /** Set by numberEnd: the value of the number just scanned, or NaN. */
   private number = NaN;
-  /** str()'s results of this parse: strs[slot] is current where strGen[slot] is the generation. */
-  private strGen = new Float64Array(0);
-  private strs: (string | undefined)[] = [];
+  /** str()'s results of this parse. */
+  private readonly strings = new SlotStrings();
   /** Container kinds of the value being skipped (OBJ/ARR), grown as deep as the input nests. */
   private stack = new Uint8Array(64);
   /** Set by stringEnd: whether the string just scanned holds an escape. */
@@ -105,18 +105,10 @@ export class JsonRecord {
     }
   }
 
-  /**
-   * The field as a string: a slice of the line, made once per parse and kept (a program often reads one field for
-   * several metrics' labels). Whatever keeps a value beyond the line (a new series' labels) detaches it.
-   * A memo that handed back one string object per recent value cost more than it saved: red-json and red-logfmt
-   * in process, 200k lines, 1.65 -> 1.58 and 1.41 -> 1.36 us a line without it.
-   */
+  /** The field as a string, made once per parse (see SlotStrings). */
   str(slot: number): string | undefined {
-    if (this.strGen[slot] === this.gen) return this.strs[slot];
-    const v = this.makeStr(slot);
-    this.strGen[slot] = this.gen;
-    this.strs[slot] = v;
-    return v;
+    const strings = this.strings;
+    return strings.has(slot, this.gen) ? strings.at(slot) : strings.keep(slot, this.gen, this.makeStr(slot));
   }
 
   private makeStr(slot: number): string | undefined {
@@ -152,8 +144,7 @@ export class JsonRecord {
     this.start = copy(this.start, new Int32Array(size));
     this.end = copy(this.end, new Int32Array(size));
     this.value = copy(this.value, new Float64Array(size));
-    this.strGen = copy(this.strGen, new Float64Array(size));
-    while (this.strs.length < size) this.strs.push(undefined);
+    this.strings.grow(size);
   }
 
   private ws(i: number): number {
